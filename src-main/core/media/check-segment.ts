@@ -1,0 +1,94 @@
+/** Container checks run on every downloaded segment before it is stored; a failing segment is never served. */
+export type SegmentCheck = { ok: true } | { ok: false; reason: string };
+
+export type Container = 'ts' | 'fmp4' | 'packed-audio';
+
+const TS_PACKET = 188;
+const TS_SYNC = 0x47;
+
+/** MPEG-TS: whole 188-byte packets, sync byte 0x47 on each, transport error indicator clear. */
+export function checkTransportStream(bytes: Uint8Array): SegmentCheck {
+  if (bytes.length < TS_PACKET) return { ok: false, reason: `only ${bytes.length} bytes, less than one TS packet` };
+  if (bytes.length % TS_PACKET !== 0) {
+    return { ok: false, reason: `${bytes.length} bytes is not a whole number of 188-byte TS packets` };
+  }
+  for (let offset = 0; offset < bytes.length; offset += TS_PACKET) {
+    if (bytes[offset] !== TS_SYNC) {
+      return { ok: false, reason: `sync byte missing in packet ${offset / TS_PACKET} (offset ${offset})` };
+    }
+    if ((bytes[offset + 1]! & 0x80) !== 0) {
+      return { ok: false, reason: `transport error indicator set in packet ${offset / TS_PACKET}` };
+    }
+  }
+  return { ok: true };
+}
+
+/** ISO BMFF (fMP4/CMAF): top-level boxes tile the data exactly; `required` boxes are present. */
+export function checkBoxes(bytes: Uint8Array, required: readonly string[]): SegmentCheck {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const seen = new Set<string>();
+  let offset = 0;
+  while (offset < bytes.length) {
+    if (bytes.length - offset < 8) return { ok: false, reason: `truncated box header at offset ${offset}` };
+    const type = boxType(bytes, offset + 4);
+    if (type === null) return { ok: false, reason: `unreadable box type at offset ${offset}` };
+    let size = view.getUint32(offset);
+    if (size === 1) {
+      if (bytes.length - offset < 16) return { ok: false, reason: `truncated large box at offset ${offset}` };
+      size = Number(view.getBigUint64(offset + 8));
+    } else if (size === 0) {
+      size = bytes.length - offset;
+    }
+    if (size < 8 || offset + size > bytes.length) {
+      return { ok: false, reason: `box '${type}' at offset ${offset} claims ${size} bytes, ${bytes.length - offset} remain` };
+    }
+    seen.add(type);
+    offset += size;
+  }
+  const missing = required.filter((type) => !seen.has(type));
+  return missing.length === 0 ? { ok: true } : { ok: false, reason: `missing box ${missing.map((t) => `'${t}'`).join(', ')}` };
+}
+
+/** Packed audio (audio-only HLS): an ID3 tag or an ADTS frame at the start. */
+export function checkPackedAudio(bytes: Uint8Array): SegmentCheck {
+  const id3 = bytes[0] === 0x49 && bytes[1] === 0x44 && bytes[2] === 0x33;
+  const adts = bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xf0) === 0xf0;
+  return id3 || adts ? { ok: true } : { ok: false, reason: 'neither an ID3 tag nor an ADTS frame at the start' };
+}
+
+/** Which check a segment gets: fMP4 when the playlist maps an init section, otherwise by its first bytes. */
+export function detectContainer(bytes: Uint8Array, hasInitSection: boolean): Container {
+  if (hasInitSection) return 'fmp4';
+  if (bytes[0] === TS_SYNC) return 'ts';
+  if (bytes.length >= 3 && (bytes[0] === 0x49 || bytes[0] === 0xff)) return 'packed-audio';
+  if (bytes.length >= 8 && boxType(bytes, 4) !== null) return 'fmp4';
+  return 'ts';
+}
+
+/** Checks a media segment for its container. */
+export function checkMediaSegment(bytes: Uint8Array, container: Container): SegmentCheck {
+  switch (container) {
+    case 'ts':
+      return checkTransportStream(bytes);
+    case 'fmp4':
+      return checkBoxes(bytes, ['moof', 'mdat']);
+    case 'packed-audio':
+      return checkPackedAudio(bytes);
+  }
+}
+
+/** Checks an fMP4 initialisation section. */
+export function checkInitSection(bytes: Uint8Array): SegmentCheck {
+  return checkBoxes(bytes, ['ftyp', 'moov']);
+}
+
+function boxType(bytes: Uint8Array, offset: number): string | null {
+  let type = '';
+  for (let index = offset; index < offset + 4; index += 1) {
+    const code = bytes[index];
+    // Box types are four printable characters (a few use a space or ©).
+    if (code === undefined || code < 0x20 || code > 0xa9 || (code > 0x7e && code !== 0xa9)) return null;
+    type += String.fromCharCode(code);
+  }
+  return type;
+}

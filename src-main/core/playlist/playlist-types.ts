@@ -1,0 +1,60 @@
+import type { ByteRange } from '../upstream/upstream-client.js';
+
+/** `#EXT-X-KEY` of a segment, with its URI made absolute. */
+export interface SegmentKey {
+  method: 'AES-128' | 'SAMPLE-AES' | 'SAMPLE-AES-CTR';
+  uri: string;
+  /** Explicit IV; when absent the IV is the segment's media sequence number (RFC 8216 §5.2). */
+  iv?: Buffer;
+  keyFormat?: string;
+}
+
+/** `#EXT-X-MAP`: the initialisation section of fMP4 segments. */
+export interface InitSection {
+  uri: string;
+  byterange?: ByteRange;
+}
+
+export interface UpstreamSegment {
+  /** Media sequence number in the upstream playlist. */
+  msn: number;
+  /** Absolute URI. */
+  uri: string;
+  duration: number;
+  discontinuity: boolean;
+  /** `#EXT-X-GAP`: listed but not to be fetched. */
+  gap: boolean;
+  /** Epoch milliseconds, when the upstream carries #EXT-X-PROGRAM-DATE-TIME. */
+  programDateTime?: number;
+  byterange?: ByteRange;
+  key?: SegmentKey;
+  map?: InitSection;
+}
+
+export interface MediaPlaylist {
+  kind: 'media';
+  targetDuration: number;
+  mediaSequence: number;
+  discontinuitySequence: number;
+  endList: boolean;
+  segments: UpstreamSegment[];
+}
+
+export interface Variant {
+  uri: string;
+  bandwidth: number;
+  width?: number;
+  height?: number;
+  codecs?: string;
+  /** GROUP-ID of the AUDIO renditions this variant plays with. */
+  audioGroup?: string;
+}
+
+export interface MasterPlaylist {
+  kind: 'master';
+  variants: Variant[];
+  /** AUDIO groups whose renditions live in separate playlists (not muxed into the variant). */
+  separateAudioGroups: string[];
+}
+
+export type Playlist = MediaPlaylist | MasterPlaylist;

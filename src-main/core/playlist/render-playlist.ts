@@ -1,0 +1,71 @@
+import type { PlaylistWindow } from '../buffer/segment-buffer.js';
+import type { StoredSegment } from '../buffer/stored-segment.js';
+
+const EXTENSIONS: Record<StoredSegment['container'], string> = { ts: 'ts', fmp4: 'm4s', 'packed-audio': 'aac' };
+
+/** Route of a stored segment, as listed in the channel's playlist. */
+export function segmentPath(channelId: string, segment: Pick<StoredSegment, 'seq' | 'container'>): string {
+  return `/stream/${encodeURIComponent(channelId)}/segments/${segment.seq}.${EXTENSIONS[segment.container]}`;
+}
+
+export function initPath(channelId: string, initId: number): string {
+  return `/stream/${encodeURIComponent(channelId)}/init/${initId}.mp4`;
+}
+
+export function keyPath(channelId: string, keyId: number): string {
+  return `/stream/${encodeURIComponent(channelId)}/keys/${keyId}.key`;
+}
+
+/**
+ * The channel's live media playlist (RFC 8216 §4.3): never ENDLIST, since the relay outlives any source.
+ * Discontinuities, keys and init sections are written where a segment's context changes.
+ */
+export function renderPlaylist(channelId: string, window: PlaylistWindow): string {
+  const { segments } = window;
+  const usesMap = segments.some((segment) => segment.initId !== undefined);
+  const lines = [
+    '#EXTM3U',
+    // 3: decimal EXTINF; 6: EXT-X-MAP in a media playlist.
+    `#EXT-X-VERSION:${usesMap ? 6 : 3}`,
+    `#EXT-X-TARGETDURATION:${window.targetDuration}`,
+    `#EXT-X-MEDIA-SEQUENCE:${window.mediaSequence}`,
+    `#EXT-X-DISCONTINUITY-SEQUENCE:${window.discontinuitySequence}`,
+  ];
+  let previous: StoredSegment | undefined;
+  for (const segment of segments) {
+    if (segment.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
+    const newContext = previous === undefined || segment.discontinuity;
+    if (newContext || !sameEncryption(previous, segment)) lines.push(...keyLines(channelId, segment, previous));
+    if (segment.initId !== undefined && (newContext || previous?.initId !== segment.initId)) {
+      lines.push(`#EXT-X-MAP:URI="${initPath(channelId, segment.initId)}"`);
+    }
+    lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(segment.programDateTime).toISOString()}`);
+    lines.push(`#EXTINF:${formatDuration(segment.duration)},`);
+    lines.push(segmentPath(channelId, segment));
+    previous = segment;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** EXTINF as an exact decimal: up to six places, no float noise, at least three places. */
+export function formatDuration(seconds: number): string {
+  const fixed = seconds.toFixed(6).replace(/0+$/, '');
+  const [whole, fraction = ''] = fixed.split('.');
+  return `${whole}.${fraction.padEnd(3, '0')}`;
+}
+
+function sameEncryption(a: StoredSegment | undefined, b: StoredSegment): boolean {
+  const x = a?.encryption;
+  const y = b.encryption;
+  if (!x || !y) return x === y;
+  return x.keyId === y.keyId && x.method === y.method && x.iv.equals(y.iv);
+}
+
+function keyLines(channelId: string, segment: StoredSegment, previous: StoredSegment | undefined): string[] {
+  const encryption = segment.encryption;
+  if (!encryption) return previous?.encryption ? ['#EXT-X-KEY:METHOD=NONE'] : [];
+  const format = encryption.keyFormat ? `,KEYFORMAT="${encryption.keyFormat}"` : '';
+  return [
+    `#EXT-X-KEY:METHOD=${encryption.method},URI="${keyPath(channelId, encryption.keyId)}",IV=0x${encryption.iv.toString('hex')}${format}`,
+  ];
+}
