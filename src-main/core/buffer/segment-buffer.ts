@@ -35,7 +35,6 @@ export class SegmentBuffer {
   #discontinuitiesBeforeWindow = 0;
   #targetDuration = 0;
   #bytes = 0;
-  #startNewRun = false;
 
   constructor(options: SegmentBufferOptions) {
     this.#options = options;
@@ -44,14 +43,11 @@ export class SegmentBuffer {
   /** Stores a segment at the live end; `now` is epoch milliseconds. Returns it with its sequence number. */
   append(segment: NewSegment, now: number): StoredSegment {
     const previous = this.#segments.at(-1);
-    const discontinuity = segment.discontinuity || this.#startNewRun;
     const stored: StoredSegment = {
       ...segment,
       seq: this.#nextSeq,
-      discontinuity,
-      programDateTime: segment.programDateTime ?? continuedDateTime(previous, discontinuity, now),
+      programDateTime: segment.programDateTime ?? continuedDateTime(previous, segment.discontinuity, now),
     };
-    this.#startNewRun = false;
     this.#nextSeq += 1;
     this.#segments.push(stored);
     this.#bytes += stored.bytes.length;
@@ -61,17 +57,13 @@ export class SegmentBuffer {
     return stored;
   }
 
-  /**
-   * Everything leaves the window (the channel stopped); sequence numbers go on, and the next segment
-   * starts with a discontinuity.
-   */
+  /** Everything leaves the window (the channel stopped); sequence numbers go on. */
   clear(): void {
     for (const segment of this.#listed()) if (segment.discontinuity) this.#discontinuitiesBeforeWindow += 1;
     this.#segments.length = 0;
     this.#expiresAt.clear();
     this.#bytes = 0;
     this.#windowStart = this.#nextSeq;
-    this.#startNewRun = this.#nextSeq > 0;
   }
 
   get(seq: number, now: number): StoredSegment | undefined {
@@ -88,6 +80,11 @@ export class SegmentBuffer {
       discontinuitySequence: this.#discontinuitiesBeforeWindow,
       targetDuration: this.#targetDuration,
     };
+  }
+
+  /** Whether any segment was ever stored (a new source then starts a new run). */
+  get hasHistory(): boolean {
+    return this.#nextSeq > 0;
   }
 
   /** The newest segment, if any. */

@@ -13,6 +13,7 @@ import type {
 import { SegmentBuffer, type PlaylistWindow } from '../buffer/segment-buffer.js';
 import type { StoredSegment } from '../buffer/stored-segment.js';
 import { RelayError } from '../errors.js';
+import { markSplice } from '../media/ts-packets.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time.js';
 import { retryDelay } from '../upstream/backoff.js';
@@ -244,9 +245,7 @@ export class Channel {
   switchTo(target: SwitchTarget, options: { reason: SwitchReason; pin: boolean }): Promise<ChannelSwitchResult> {
     const resolved = resolveSwitchTarget(this.#config, this.#activeSource()?.id ?? null, target);
     if (!resolved.ok) return Promise.resolve(resolved);
-    if (resolved.added) {
-      this.#config = { ...this.#config, sources: [...this.#config.sources, resolved.source] };
-    }
+    // A new URL joins the channel's sources only once it plays (see #setActive).
     const source = resolved.source;
     const current = this.#activeSource();
     if (!this.#running) {
@@ -311,7 +310,7 @@ export class Channel {
     this.#active = pending.session;
     this.#health.resetRates();
     this.#setActive(pending.session.source, pending.pin);
-    this.#store(pending.session, { ...segment, discontinuity: true });
+    this.#store(pending.session, segment);
     const now = clock.now();
     const info: SwitchInfo = {
       from: previous?.source.id ?? pending.brokenSource?.id ?? null,
@@ -522,12 +521,15 @@ export class Channel {
   #store(session: Session, segment: FetchedSegment): void {
     const now = this.#deps.clock.now();
     const seconds = segment.upstream.duration;
+    // A new source's first segment starts a new run; the channel's very first one has nothing before it.
+    const newRun = this.#buffer.hasHistory && (segment.discontinuity || session.segments === 0);
     const stored = this.#buffer.append(
       {
-        bytes: segment.bytes,
+        // Marked in the TS itself too: players that ignore #EXT-X-DISCONTINUITY (ffmpeg) and the continuous
+        // TS output then see a clean splice instead of corrupt packets.
+        bytes: newRun && segment.container === 'ts' && !segment.key ? markSplice(segment.bytes) : segment.bytes,
         duration: seconds,
-        // A new source's first segment starts a new run; the channel's very first one has nothing before it.
-        discontinuity: segment.discontinuity || (session.segments === 0 && this.#buffer.newest() !== undefined),
+        discontinuity: newRun,
         ...(segment.upstream.programDateTime !== undefined ? { programDateTime: segment.upstream.programDateTime } : {}),
         container: segment.container,
         sourceId: session.source.id,
@@ -713,8 +715,10 @@ export class Channel {
   }
 
   #setActive(source: SourceConfig, pin: boolean): void {
-    const changed = this.#config.activeSourceId !== source.id || Boolean(this.#config.pinned) !== pin;
-    this.#config = { ...this.#config, activeSourceId: source.id, pinned: pin };
+    const known = this.#config.sources.some((candidate) => candidate.id === source.id);
+    const changed = !known || this.#config.activeSourceId !== source.id || Boolean(this.#config.pinned) !== pin;
+    const sources = known ? this.#config.sources : [...this.#config.sources, source];
+    this.#config = { ...this.#config, sources, activeSourceId: source.id, pinned: pin };
     if (changed) this.#listener.configChanged(this);
   }
 

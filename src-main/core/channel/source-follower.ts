@@ -20,7 +20,7 @@ export interface FetchedSegment {
   bytes: Buffer;
   downloadMs: number;
   container: Container;
-  /** Starts a new run: upstream discontinuity, a skipped or gap segment before it, or a restart. */
+  /** Starts a new run: an upstream discontinuity, a skipped, gap or lost segment before it, or a restart. */
   discontinuity: boolean;
   init?: { uri: string; bytes: Buffer };
   key?: { uri: string; bytes: Buffer; iv: Buffer };
@@ -149,7 +149,7 @@ export function startSourceFollower(
     return response.body;
   }
 
-  async function downloadSegment(segment: UpstreamSegment, discontinuity: boolean): Promise<FetchedSegment> {
+  async function downloadSegment(segment: UpstreamSegment, splice: boolean): Promise<FetchedSegment> {
     const deadline = clamp(segment.duration * 4000, 3000, 60_000);
     const response = await fetchUpstream(segment.uri, 'segment', deadline, segment.byterange);
     const init = segment.map ? { uri: segment.map.uri, bytes: await fetchResource(segment.map.uri, 'init', segment.map.byterange) } : undefined;
@@ -164,7 +164,7 @@ export function startSourceFollower(
       bytes: response.body,
       downloadMs: response.elapsedMs,
       container,
-      discontinuity,
+      discontinuity: segment.discontinuity || splice,
       ...(init ? { init } : {}),
       ...(key ? { key } : {}),
     };
@@ -180,10 +180,10 @@ export function startSourceFollower(
   }
 
   /** Downloads with retries; returns null when the segment has to be skipped. */
-  async function fetchWithRetries(segment: UpstreamSegment, discontinuity: boolean): Promise<FetchedSegment | null> {
+  async function fetchWithRetries(segment: UpstreamSegment, splice: boolean): Promise<FetchedSegment | null> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const fetched = await downloadSegment(segment, discontinuity);
+        const fetched = await downloadSegment(segment, splice);
         noteSuccess();
         return fetched;
       } catch (caught) {
@@ -206,7 +206,7 @@ export function startSourceFollower(
     let position: FollowPosition | null = null;
     const recent = new Map<number, string>();
     let newestSeen: number | null = null;
-    let pendingDiscontinuity = false;
+    let pendingSplice = false;
     while (!signal.aborted) {
       const loadStart = clock.now();
       let playlist: MediaPlaylist;
@@ -230,16 +230,16 @@ export function startSourceFollower(
         logger.info(`Source ${source.id}: ${plan.kind === 'gap' ? 'segments lost, resuming' : 'media sequence restarted'}`);
         if (plan.kind === 'reset') recent.clear();
       }
-      pendingDiscontinuity ||= plan.discontinuity;
+      pendingSplice ||= plan.discontinuity;
       for (const segment of plan.segments) {
         if (signal.aborted) return;
         if (segment.gap) {
-          pendingDiscontinuity = true;
+          pendingSplice = true;
         } else {
-          const fetched = await fetchWithRetries(segment, segment.discontinuity || pendingDiscontinuity);
+          const fetched = await fetchWithRetries(segment, pendingSplice);
           if (signal.aborted) return;
           if (fetched) listener.segment(fetched);
-          pendingDiscontinuity = fetched === null;
+          pendingSplice = fetched === null;
         }
         recent.set(segment.msn, urlPath(segment.uri));
         if (recent.size > RECENT_SEGMENTS) recent.delete(recent.keys().next().value!);

@@ -1,7 +1,14 @@
-import type { GroupBy, ImportMode, ImportReport } from '../../shared/import-types.js';
+import type { GroupBy, ImportMode, ImportReport, SkippedLine } from '../../shared/import-types.js';
 import type { ChannelConfig, Lineup } from '../../shared/lineup-types.js';
 import { RelayError } from '../errors.js';
-import { appendSources, channelFromGroup, channelKey, collectGroups, describeGroup } from './group-entries.js';
+import {
+  appendSources,
+  channelFromGroup,
+  channelKey,
+  collectGroups,
+  describeGroup,
+  type GroupDescription,
+} from './group-entries.js';
 import type { ParsedM3u } from './parse-m3u.js';
 
 export interface ImportOptions {
@@ -36,7 +43,7 @@ const QUOTED_PROBLEMS = 3;
  * merge: an entry group matching a channel (channelKey: same tvg-id, else same name) adds the sources
  * whose URL the channel lacks and fills a missing group, logo or tvg-id; other groups become new channels
  * at the end, with ids unique in the lineup. replace: the channels become the imported ones; providers
- * stay.
+ * stay. Entries past a channel's source cap are added to `report.skipped`.
  */
 export function applyImport(
   lineup: Lineup,
@@ -62,31 +69,34 @@ export function applyImport(
     if (!indexByKey.has(key)) indexByKey.set(key, index);
   });
 
+  const overflow: SkippedLine[] = [];
   for (const group of collectGroups(parsed.entries, groupBy)) {
     const index = indexByKey.get(group.key);
     const existing = index === undefined ? undefined : channels[index];
     if (index === undefined || existing === undefined) {
-      const channel = channelFromGroup(group, taken);
+      const created = channelFromGroup(group, taken);
       indexByKey.set(group.key, channels.length);
-      channels.push(channel);
+      channels.push(created.channel);
+      overflow.push(...created.overflow);
       report.channelsAdded += 1;
-      report.sourcesAdded += channel.sources.length;
+      report.sourcesAdded += created.added;
       continue;
     }
-    const filled = fillMissing(existing, describeGroup(group));
-    const { channel, added } = appendSources(filled, group.entries);
-    if (channel !== existing) {
-      channels[index] = channel;
+    const appended = appendSources(fillMissing(existing, describeGroup(group)), group.entries);
+    overflow.push(...appended.overflow);
+    if (appended.channel !== existing) {
+      channels[index] = appended.channel;
       report.channelsUpdated += 1;
-      report.sourcesAdded += added;
+      report.sourcesAdded += appended.added;
     }
   }
+  if (overflow.length > 0) report.skipped = [...report.skipped, ...overflow].sort((a, b) => a.line - b.line);
   return { lineup: { channels, providers: [...lineup.providers] }, report };
 }
 
 /** The user's own group, logo and tvg-id win; the import only fills what is missing. */
-function fillMissing(channel: ChannelConfig, imported: Pick<ChannelConfig, 'group' | 'logo' | 'tvgId'>): ChannelConfig {
-  const missing: Partial<Pick<ChannelConfig, 'group' | 'logo' | 'tvgId'>> = {};
+function fillMissing(channel: ChannelConfig, imported: GroupDescription): ChannelConfig {
+  const missing: Partial<GroupDescription> = {};
   if (channel.group === undefined && imported.group !== undefined) missing.group = imported.group;
   if (channel.logo === undefined && imported.logo !== undefined) missing.logo = imported.logo;
   if (channel.tvgId === undefined && imported.tvgId !== undefined) missing.tvgId = imported.tvgId;
@@ -99,5 +109,6 @@ function describeFailure(report: ImportReport): string {
     .map((skipped) => `line ${skipped.line}: ${skipped.reason}`)
     .join('; ');
   const more = report.skipped.length > QUOTED_PROBLEMS ? ` (${report.skipped.length} problems in all)` : '';
-  return `The playlist has no usable channel entries${quoted === '' ? '' : ` — ${quoted}`}${more}. Nothing was imported.`;
+  const details = quoted === '' ? '' : ` — ${quoted}`;
+  return `The playlist has no usable channel entries${details}${more}. Nothing was imported.`;
 }

@@ -86,7 +86,8 @@ export function setActiveSource(lineup: Lineup, channelId: string, sourceId: str
   const { index, channel } = findChannel(lineup, channelId);
   if (typeof pinned !== 'boolean') fail('pinned', 'must be true or false');
   if (!channel.sources.some((source) => source.id === sourceId)) {
-    throw new RelayError('source-not-found', `Channel "${channel.name}" has no source with the id "${String(sourceId)}".`);
+    const message = `Channel "${channel.name}" has no source with the id "${String(sourceId)}".`;
+    throw new RelayError('source-not-found', message);
   }
   return replaceChannel(lineup, index, { ...channel, activeSourceId: sourceId, pinned });
 }

@@ -1,6 +1,6 @@
-import type { GroupBy } from '../../shared/import-types.js';
+import type { GroupBy, SkippedLine } from '../../shared/import-types.js';
 import type { ChannelConfig, SourceConfig } from '../../shared/lineup-types.js';
-import { urlHost } from './field-rules.js';
+import { LIMITS, urlHost } from './field-rules.js';
 import type { M3uEntry } from './parse-m3u.js';
 import { nextSourceId, slugify, uniqueSlug } from './slug.js';
 
@@ -8,6 +8,16 @@ import { nextSourceId, slugify, uniqueSlug } from './slug.js';
 export interface EntryGroup {
   key: string;
   entries: [M3uEntry, ...M3uEntry[]];
+}
+
+/** What an import takes from a group for the channel itself. */
+export type GroupDescription = Pick<ChannelConfig, 'name' | 'group' | 'logo' | 'tvgId'>;
+
+export interface AppendedSources {
+  channel: ChannelConfig;
+  added: number;
+  /** Entries left out because the channel already had LIMITS.sourcesMax sources. */
+  overflow: SkippedLine[];
 }
 
 export interface GroupOptions {
@@ -41,17 +51,18 @@ export function collectGroups(entries: readonly M3uEntry[], groupBy: GroupBy): E
 
 /**
  * Provider entries → channels with several sources each. Ids are slugs of the names, made unique in
- * order (`news`, `news-2`), so the same file always yields the same ids.
+ * order (`news`, `news-2`), so the same file always yields the same ids. Sources past the per-channel
+ * cap are left out (applyImport reports them).
  */
 export function groupEntries(entries: readonly M3uEntry[], options: GroupOptions = {}): ChannelConfig[] {
   const taken = new Set(options.takenIds);
-  return collectGroups(entries, options.groupBy ?? 'tvg-id').map((group) => channelFromGroup(group, taken));
+  return collectGroups(entries, options.groupBy ?? 'tvg-id').map((group) => channelFromGroup(group, taken).channel);
 }
 
 /** Name and tvg-id of the first entry; group and logo of the first entry that has one. */
-export function describeGroup(group: EntryGroup): Pick<ChannelConfig, 'name' | 'group' | 'logo' | 'tvgId'> {
+export function describeGroup(group: EntryGroup): GroupDescription {
   const [first] = group.entries;
-  const described: Pick<ChannelConfig, 'name' | 'group' | 'logo' | 'tvgId'> = { name: first.name };
+  const described: GroupDescription = { name: first.name };
   const groupTitle = group.entries.find((entry) => entry.group !== undefined)?.group;
   if (groupTitle !== undefined) described.group = groupTitle;
   const logo = group.entries.find((entry) => entry.logo !== undefined)?.logo;
@@ -61,7 +72,7 @@ export function describeGroup(group: EntryGroup): Pick<ChannelConfig, 'name' | '
 }
 
 /** A new channel from a group; its id is reserved in `takenIds`. */
-export function channelFromGroup(group: EntryGroup, takenIds: Set<string>): ChannelConfig {
+export function channelFromGroup(group: EntryGroup, takenIds: Set<string>): AppendedSources {
   const described = describeGroup(group);
   const channel: ChannelConfig = {
     id: uniqueSlug(slugify(described.name, slugify(described.tvgId ?? '')), takenIds),
@@ -69,23 +80,27 @@ export function channelFromGroup(group: EntryGroup, takenIds: Set<string>): Chan
     enabled: true,
     sources: [],
   };
-  return appendSources(channel, group.entries).channel;
+  return appendSources(channel, group.entries);
 }
 
 /**
  * The channel with a source appended for every entry whose URL it does not have yet. New sources get
  * the next free `s<n>` id and their provider's host as label (`host (2)` when the host is already used).
+ * A channel never gets more than LIMITS.sourcesMax sources, the most an edit accepts: more would make
+ * the saved channel impossible to edit.
  */
-export function appendSources(
-  channel: ChannelConfig,
-  entries: readonly M3uEntry[],
-): { channel: ChannelConfig; added: number } {
+export function appendSources(channel: ChannelConfig, entries: readonly M3uEntry[]): AppendedSources {
   const urls = new Set(channel.sources.map((source) => source.url));
   const ids = new Set(channel.sources.map((source) => source.id));
   const labels = new Set(channel.sources.flatMap((source) => (source.label === undefined ? [] : [source.label])));
   const sources = [...channel.sources];
+  const overflow: SkippedLine[] = [];
   for (const entry of entries) {
     if (urls.has(entry.url)) continue;
+    if (sources.length >= LIMITS.sourcesMax) {
+      overflow.push({ line: entry.line, reason: `"${channel.name}" already has ${LIMITS.sourcesMax} sources` });
+      continue;
+    }
     urls.add(entry.url);
     const id = nextSourceId(ids);
     ids.add(id);
@@ -96,7 +111,7 @@ export function appendSources(
     sources.push(sourceFromEntry(entry, id, label));
   }
   const added = sources.length - channel.sources.length;
-  return { channel: added === 0 ? channel : { ...channel, sources }, added };
+  return { channel: added === 0 ? channel : { ...channel, sources }, added, overflow };
 }
 
 function sourceFromEntry(entry: M3uEntry, id: string, label: string): SourceConfig {

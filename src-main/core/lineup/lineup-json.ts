@@ -70,7 +70,8 @@ export function parseLineupJson(text: string): Lineup {
 function describeJsonError(json: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const position = /at position (\d+)/.exec(message)?.[1];
-  const offset = position !== undefined ? Number(position) : /end of JSON input/.test(message) ? json.length : undefined;
+  const atEnd = /end of JSON input/.test(message);
+  const offset = position !== undefined ? Number(position) : atEnd ? json.length : undefined;
   // Newer V8 (Node 22, Electron) already says "(line 3 column 18)".
   if (offset === undefined || /\(line \d+ column \d+\)/.test(message)) return message;
   const before = json.slice(0, offset).split(/\r\n|\r|\n/);
@@ -118,8 +119,8 @@ function readChannel(value: unknown, path: string): ChannelDraft {
   const at = (key: string): string => fieldPath(path, key);
   const id = readOptionalId(record.id, at('id'));
   const sources = buildSources(readSourceInputs(record, path));
-  const name =
-    record.name !== undefined ? readText(record.name, at('name')) : (id ?? (sources[0] && urlHost(sources[0].url)));
+  const firstHost = sources[0] === undefined ? undefined : urlHost(sources[0].url);
+  const name = record.name !== undefined ? readText(record.name, at('name')) : (id ?? firstHost);
   if (name === undefined) fail(at('name'), 'a channel without sources needs a name or an id');
   const group = readOptionalText(record.group, at('group'));
   const logo = readOptionalLogo(record.logo, at('logo'));
@@ -167,6 +168,7 @@ function readProviders(value: unknown): ProviderConfig[] {
     const id = readId(record.id, fieldPath(path, 'id'));
     if (seen.has(id)) fail(fieldPath(path, 'id'), `another provider already has the id "${id}"`);
     seen.add(id);
-    return { id, maxConnections: readPositiveInteger(record.maxConnections, fieldPath(path, 'maxConnections'), MAX_CONNECTIONS) };
+    const at = fieldPath(path, 'maxConnections');
+    return { id, maxConnections: readPositiveInteger(record.maxConnections, at, MAX_CONNECTIONS) };
   });
 }

@@ -47,9 +47,10 @@ export function readArray(value: unknown, path: string, max: number): unknown[] 
 /** A trimmed, non-empty single-line text. */
 export function readText(value: unknown, path: string, max: number = LIMITS.textMax): string {
   if (typeof value !== 'string') fail(path, 'must be a string');
-  const problem = textProblem(value, max);
+  const text = value.trim();
+  const problem = textProblem(text, max);
   if (problem !== undefined) fail(path, problem);
-  return value.trim();
+  return text;
 }
 
 /** Absent, null and "" all mean "none". */

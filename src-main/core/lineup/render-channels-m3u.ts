@@ -15,7 +15,7 @@ export function renderChannelsM3u(channels: readonly ChannelConfig[], baseUrl: s
     const attributes: string[] = [];
     if (channel.tvgId !== undefined) attributes.push(`tvg-id="${attributeText(channel.tvgId)}"`);
     attributes.push(`tvg-name="${attributeText(channel.name)}"`);
-    if (channel.logo !== undefined) attributes.push(`tvg-logo="${cleanText(channel.logo).replaceAll('"', '%22')}"`);
+    if (channel.logo !== undefined) attributes.push(`tvg-logo="${attributeUrl(channel.logo)}"`);
     if (channel.group !== undefined) attributes.push(`group-title="${attributeText(channel.group)}"`);
     lines.push(`#EXTINF:-1 ${attributes.join(' ')},${cleanText(channel.name)}`);
     lines.push(`${base}/stream/${encodeURIComponent(channel.id)}`);
@@ -25,4 +25,8 @@ export function renderChannelsM3u(channels: readonly ChannelConfig[], baseUrl: s
 
 function attributeText(text: string): string {
   return cleanText(text).replaceAll('"', "'");
+}
+
+function attributeUrl(url: string): string {
+  return cleanText(url).replaceAll('"', '%22');
 }

@@ -32,6 +32,10 @@ export function slugify(text: string, fallback = 'channel'): string {
       ascii += direct;
       continue;
     }
+    if (char < '\u0080') {
+      ascii += char;
+      continue;
+    }
     // "é" → "e", "ή" → "η" → "i", "ｆ" → "f"
     for (const part of char.normalize('NFKD').replace(COMBINING_MARKS, '').toLowerCase()) {
       ascii += TRANSLITERATION[part] ?? part;

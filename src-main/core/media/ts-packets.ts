@@ -1,24 +1,56 @@
 const PACKET = 188;
 const NULL_PID = 0x1fff;
+const DISCONTINUITY_INDICATOR = 0x80;
+const PCR_FLAG = 0x10;
+
+interface PidStart {
+  pid: number;
+  /** Continuity counter the inserted packet carries, so the PID's first real packet follows it. */
+  counter: number;
+}
 
 /**
- * A copy of an MPEG-TS segment with the discontinuity_indicator set in the adaptation field of its first
- * packet carrying a PCR, so a player reading one continuous stream resets its clock there
- * (ISO/IEC 13818-1 §2.4.3.5). Returns the input unchanged when no packet carries a PCR.
+ * A copy of an MPEG-TS segment that starts a new run after a splice made by the relay (a source switch, a
+ * skipped segment): before the first packet of every PID an adaptation-only packet with the
+ * discontinuity_indicator set, and the indicator set on the first packet carrying a PCR. Decoders then
+ * reset their continuity-counter and clock expectations there (ISO/IEC 13818-1 §2.4.3.5) instead of
+ * reporting corrupt packets.
  */
-export function markDiscontinuity(segment: Buffer): Buffer {
+export function markSplice(segment: Buffer): Buffer {
+  const starts: PidStart[] = [];
+  const seen = new Set<number>();
+  let pcrOffset = -1;
   for (let offset = 0; offset + PACKET <= segment.length; offset += PACKET) {
-    const adaptationControl = (segment[offset + 3]! >> 4) & 0x3;
-    const hasAdaptation = adaptationControl === 2 || adaptationControl === 3;
-    const adaptationLength = segment[offset + 4]!;
-    if (!hasAdaptation || adaptationLength === 0) continue;
-    const flags = segment[offset + 5]!;
-    if ((flags & 0x10) === 0) continue;
-    const copy = Buffer.from(segment);
-    copy[offset + 5] = flags | 0x80;
-    return copy;
+    const pid = ((segment[offset + 1]! & 0x1f) << 8) | segment[offset + 2]!;
+    const control = segment[offset + 3]!;
+    if (pcrOffset < 0 && carriesPcr(segment, offset)) pcrOffset = offset;
+    if (pid === NULL_PID || seen.has(pid)) continue;
+    seen.add(pid);
+    const counter = control & 0x0f;
+    const hasPayload = (control & 0x10) !== 0;
+    // Packets without payload do not advance the counter, so ours carries the one before the real packet's.
+    starts.push({ pid, counter: hasPayload ? (counter + 15) & 0x0f : counter });
   }
-  return segment;
+  const marked = Buffer.alloc(starts.length * PACKET + segment.length);
+  starts.forEach((start, index) => writeDiscontinuityPacket(marked, index * PACKET, start));
+  segment.copy(marked, starts.length * PACKET);
+  if (pcrOffset >= 0) marked[starts.length * PACKET + pcrOffset + 5]! |= DISCONTINUITY_INDICATOR;
+  return marked;
+}
+
+function carriesPcr(segment: Buffer, offset: number): boolean {
+  const adaptation = (segment[offset + 3]! >> 4) & 0x3;
+  return (adaptation === 2 || adaptation === 3) && segment[offset + 4]! > 0 && (segment[offset + 5]! & PCR_FLAG) !== 0;
+}
+
+function writeDiscontinuityPacket(target: Buffer, offset: number, start: PidStart): void {
+  target.fill(0xff, offset, offset + PACKET);
+  target[offset] = 0x47;
+  target[offset + 1] = (start.pid >> 8) & 0x1f;
+  target[offset + 2] = start.pid & 0xff;
+  target[offset + 3] = 0x20 | start.counter; // adaptation field only
+  target[offset + 4] = PACKET - 5; // adaptation_field_length: the rest of the packet
+  target[offset + 5] = DISCONTINUITY_INDICATOR;
 }
 
 /** `count` null packets (PID 0x1FFF): valid TS that players discard, to keep a connection alive. */

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StoredSegment } from '../buffer/stored-segment.js';
 import type { Channel } from '../channel/channel.js';
 import { decryptAes128 } from '../media/aes-128.js';
-import { markDiscontinuity, nullPackets } from '../media/ts-packets.js';
+import { markSplice, nullPackets } from '../media/ts-packets.js';
 import { STREAM_CORS } from './respond.js';
 
 export interface ContinuousTsOptions {
@@ -54,7 +54,8 @@ export function serveContinuousTs(
       response.destroy();
       return;
     }
-    const out = segment.container === 'ts' && (markNext || segment.discontinuity) ? markDiscontinuity(bytes) : bytes;
+    // Splices made by the relay are marked when stored; a segment left out here needs the same marking.
+    const out = segment.container === 'ts' && markNext ? markSplice(bytes) : bytes;
     markNext = false;
     lastDataAt = Date.now();
     response.write(out);

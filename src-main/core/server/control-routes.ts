@@ -25,15 +25,15 @@ export async function handleControl(relay: Relay, { method, parts, request, resp
     checkJsonContentType(request);
     return readJsonBody(request, max);
   };
-  const [area, id, action, ...rest] = parts;
-  if (rest.length > 0) throw notFound();
-
-  if (area === 'change_stream' && id && !action) {
+  const [area, resource, channelId, action, ...rest] = parts;
+  if (area === 'change_stream' && resource && parts.length === 2) {
     if (method !== 'POST') throw notAllowed();
-    return changeStream(relay, id, await body(), response);
+    return changeStream(relay, resource, await body(), response);
   }
-  if (area !== 'api') throw notFound();
-  switch (`${method} ${id ?? ''}${action ? ` ${action}` : ''}`) {
+  if (area !== 'api' || rest.length > 0) throw notFound();
+  if (resource === 'channels' && channelId !== undefined) return channelRoute(relay, method, channelId, action, body, response);
+  if (channelId !== undefined) throw notFound();
+  switch (`${method} ${resource ?? ''}`) {
     case 'GET overview':
       return sendJson(response, 200, await relay.overview());
     case 'GET channels':
@@ -49,8 +49,7 @@ export async function handleControl(relay: Relay, { method, parts, request, resp
     case 'PATCH settings':
       return sendJson(response, 200, await relay.updateSettings(parseSettingsPatch(await body())));
   }
-  if (id !== 'channels' || parts[2] === undefined) throw notFound();
-  return channelRoute(relay, method, parts[2], parts[3], body, response);
+  throw ['overview', 'channels', 'events', 'import', 'settings'].includes(resource ?? '') ? notAllowed() : notFound();
 }
 
 async function channelRoute(
