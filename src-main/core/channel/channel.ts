@@ -440,9 +440,11 @@ export class Channel {
       recent: [],
       initialBatch: null,
     };
+    const variant = source.variant ?? this.#config.variant;
     session.follower = startSourceFollower(
       {
-        source,
+        // The channel's variant preference applies to sources without their own.
+        source: variant ? { ...source, variant } : source,
         userAgent: tuning.userAgent,
         liveEdge,
         backoff: tuning.backoff,
