@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS, type ChannelConfig, type RelaySettings } from '../../src-main/shared/lineup-types.js';
+import { DEFAULT_SETTINGS, type ChannelConfig, type ProviderConfig, type RelaySettings } from '../../src-main/shared/lineup-types.js';
 import type { ChannelTuning } from '../../src-main/core/channel/channel-tuning.js';
 import { createRelay } from '../../src-main/core/relay/create-relay.js';
 import type { Relay } from '../../src-main/core/relay/relay.js';
@@ -34,6 +34,7 @@ export interface HarnessOptions {
   origin?: LiveOriginOptions;
   /** Channels; URLs may use `{origin}` for the origin's base URL. */
   channels: ChannelConfig[];
+  providers?: ProviderConfig[];
   settings?: Partial<RelaySettings>;
   tuning?: Partial<ChannelTuning>;
   upstream?: Partial<UpstreamLimits>;
@@ -47,7 +48,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     sources: channel.sources.map((source) => ({ ...source, url: source.url.replace('{origin}', origin.url) })),
   }));
   const relay = createRelay({
-    lineup: { channels, providers: [] },
+    lineup: { channels, providers: options.providers ?? [] },
     settings: { ...DEFAULT_SETTINGS, ...options.settings },
     tuning: options.tuning ?? {},
     upstream: options.upstream ?? {},

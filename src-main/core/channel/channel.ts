@@ -181,7 +181,8 @@ export class Channel {
    */
   async playlistWindow(signal: AbortSignal): Promise<PlaylistWindow | null> {
     const { clock, tuning } = this.#deps;
-    while (!signal.aborted && this.#running && !this.#isReady()) {
+    // Nothing being fetched (every source at its provider's limit): waiting would not help.
+    while (!signal.aborted && this.#running && !this.#isReady() && (this.#active || this.#pending)) {
       const target = this.#active?.targetDuration ?? DEFAULT_TARGET_SEC;
       const deadline = this.#startedAt + tuning.firstPlaylistWaitTargetDurations * target * 1000;
       const remaining = deadline - clock.now();

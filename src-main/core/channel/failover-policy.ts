@@ -46,15 +46,17 @@ export function stallReason(facts: SourceFacts, tuning: ChannelTuning): TriggerR
 }
 
 /**
- * Whether to fail over from the active source now: dead (errors with no progress for a target duration,
- * hard errors at once, soft ones from the second), errors past the backoff cap, stalled, too slow, ended,
+ * Whether to fail over from the active source now: dead (errors and no new segment for a target duration
+ * after a hard error, one and a half after others), errors past the backoff cap, stalled, too slow, ended,
  * repeated invalid segments, or an "online but broken" bitrate collapse. Pure.
  */
 export function failoverReason(facts: SourceFacts, tuning: ChannelTuning): TriggerReason | null {
   if (facts.ended) return { code: 'playlist-ended', message: 'the source ended its stream' };
   const silentMs = facts.now - facts.lastProgressAt;
   const hard = facts.lastErrorCode !== null && HARD_ERRORS.has(facts.lastErrorCode);
-  if (facts.failures >= FAILURES_PAST_CAP || (facts.failures > 0 && silentMs >= facts.targetDuration * 1000 && (hard || facts.failures >= 2))) {
+  // Segments normally arrive about once a target duration: silence past that with errors means dead.
+  const patienceMs = (hard ? 1 : 1.5) * facts.targetDuration * 1000;
+  if (facts.failures >= FAILURES_PAST_CAP || (facts.failures > 0 && silentMs >= patienceMs)) {
     return { code: facts.lastErrorCode ?? 'upstream-network', message: `the source keeps failing (${facts.failures} errors)` };
   }
   const stall = stallReason(facts, tuning);

@@ -1,0 +1,115 @@
+import { createDecipheriv } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadFixtureSource } from '../../../src-main/demo/fixtures.js';
+import type { ChannelConfig } from '../../../src-main/shared/lineup-types.js';
+import { followRelay } from '../../helpers/follow-relay.js';
+import { fixtureIdentifier, type Identify } from '../../helpers/identify-segments.js';
+import { readPlaylist } from '../../helpers/read-playlist.js';
+import { startHarness, type Harness } from '../../helpers/relay-harness.js';
+
+const KEY = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
+let harness: Harness;
+let identify: Identify;
+
+const channel = (id: string, path: string, extra: Partial<ChannelConfig> = {}): ChannelConfig => ({
+  id,
+  name: id,
+  enabled: true,
+  sources: [{ id: 's1', url: `{origin}${path}` }],
+  ...extra,
+});
+
+beforeAll(async () => {
+  identify = await fixtureIdentifier(['a', 'b', 'c']);
+  harness = await startHarness({
+    origin: {
+      sources: [
+        'a',
+        'b',
+        'c',
+        'f',
+        { id: 'enc', fixture: 'a', encryption: { key: KEY, iv: 'implicit' } },
+        { id: 'encx', fixture: 'b', encryption: { key: KEY, iv: 'explicit' } },
+        { id: 'br', fixture: 'c', byteRange: true },
+        { id: 'pdt', fixture: 'a', programDateTime: true },
+      ],
+      variants: [
+        { sourceId: 'a', bandwidth: 100_000, resolution: '320x180' },
+        { sourceId: 'b', bandwidth: 900_000, resolution: '1280x720' },
+        { sourceId: 'c', bandwidth: 500_000, resolution: '640x360' },
+      ],
+    },
+    channels: [
+      channel('enc', '/enc/index.m3u8'),
+      channel('encx', '/encx/index.m3u8'),
+      channel('fmp4', '/f/index.m3u8'),
+      channel('br', '/br/index.m3u8'),
+      channel('pdt', '/pdt/index.m3u8'),
+      channel('capped', '/master.m3u8', { variant: { maxBandwidth: 600_000 } }),
+      channel('small', '/master.m3u8', { variant: { maxHeight: 200 } }),
+    ],
+  });
+});
+afterAll(() => harness.close());
+
+function decrypt(data: Buffer, iv: Buffer): Buffer {
+  const decipher = createDecipheriv('aes-128-cbc', KEY, iv);
+  return Buffer.concat([decipher.update(data), decipher.final()]);
+}
+
+describe('HLS flavours the relay carries', () => {
+  it.each(['enc', 'encx'])('relays AES-128 (%s): key through a relay route, explicit IVs under our own sequence numbers', async (id) => {
+    const result = await followRelay(harness, id, { done: (r) => r.segments.length >= 6, timeoutMs: 15_000 });
+    expect(result.failures).toEqual([]);
+    for (const segment of result.segments) {
+      const match = /URI="(\/stream\/[^"]+\/keys\/\d+\.key)",IV=0x([0-9a-f]{32})/.exec(segment.key ?? '');
+      expect(match, segment.key ?? 'no key tag').not.toBeNull();
+      const key = await harness.fetchBytes(match![1]!);
+      expect(key.body.equals(KEY)).toBe(true);
+      expect(identify(decrypt(segment.bytes, Buffer.from(match![2]!, 'hex')))).not.toBeNull();
+    }
+  });
+
+  it('relays fMP4 with its init section, listed again after each discontinuity', async () => {
+    const fixture = await loadFixtureSource('f');
+    const result = await followRelay(harness, 'fmp4', { done: (r) => r.segments.length >= 6, timeoutMs: 15_000 });
+    expect(result.failures).toEqual([]);
+    const playlist = result.playlists.at(-1)!;
+    expect(playlist.version).toBeGreaterThanOrEqual(6);
+    for (const segment of result.segments) {
+      expect(segment.uri).toMatch(/\.m4s$/);
+      expect(segment.map).toMatch(/^URI="\/stream\/fmp4\/init\/\d+\.mp4"$/);
+      expect(fixture.segments.some((s) => s.bytes.equals(segment.bytes))).toBe(true);
+    }
+    const init = await harness.fetchBytes(/URI="([^"]+)"/.exec(result.segments[0]!.map!)![1]!);
+    expect(init.body.equals(fixture.init!)).toBe(true);
+    const text = playlist.text.split('\n');
+    text.forEach((line, index) => {
+      if (line === '#EXT-X-DISCONTINUITY') expect(text.slice(index, index + 4).some((next) => next.startsWith('#EXT-X-MAP'))).toBe(true);
+    });
+  });
+
+  it('turns byte-range segments into whole segments', async () => {
+    const result = await followRelay(harness, 'br', { done: (r) => r.segments.length >= 6, timeoutMs: 15_000 });
+    expect(result.failures).toEqual([]);
+    expect(result.playlists.at(-1)!.text).not.toContain('BYTERANGE');
+    for (const segment of result.segments) expect(identify(segment.bytes)?.sourceId).toBe('c');
+    expect(harness.origin.requests.some((r) => r.sourceId === 'br' && typeof r.headers.range === 'string')).toBe(true);
+  });
+
+  it('carries the upstream program date-time through', async () => {
+    const upstream = readPlaylist(await (await fetch(harness.origin.playlistUrl('pdt'))).text());
+    const relayed = await harness.playlist('pdt');
+    const upstreamDates = new Set(upstream.segments.map((segment) => segment.programDateTime));
+    for (const segment of relayed.segments) expect(upstreamDates.has(segment.programDateTime)).toBe(true);
+  });
+
+  it('chooses the master playlist variant by the channel preference', async () => {
+    const source = async (id: string) => {
+      const playlist = await harness.playlist(id);
+      return identify((await harness.fetchBytes(playlist.segments.at(-1)!.uri)).body)?.sourceId;
+    };
+    expect(await source('capped')).toBe('c');
+    expect(await source('small')).toBe('a');
+  });
+});
