@@ -3,6 +3,7 @@ import type { ChannelTuning } from '../../src-main/core/channel/channel-tuning.j
 import { createRelay } from '../../src-main/core/relay/create-relay.js';
 import type { Relay } from '../../src-main/core/relay/relay.js';
 import { createRelayHandler } from '../../src-main/core/server/create-relay-handler.js';
+import type { ContinuousTsOptions } from '../../src-main/core/server/continuous-ts.js';
 import { listen, type RelayServer } from '../../src-main/core/server/listen.js';
 import type { UpstreamLimits } from '../../src-main/core/upstream/upstream-client.js';
 import { createLiveOrigin, type LiveOrigin, type LiveOriginOptions } from '../../src-main/demo/live-origin.js';
@@ -38,6 +39,7 @@ export interface HarnessOptions {
   settings?: Partial<RelaySettings>;
   tuning?: Partial<ChannelTuning>;
   upstream?: Partial<UpstreamLimits>;
+  continuousTs?: ContinuousTsOptions;
 }
 
 /** A live origin, a relay over it, and its HTTP server on 127.0.0.1:0. */
@@ -56,6 +58,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const requests: RelayRequestRecord[] = [];
   const handler = createRelayHandler(relay, {
     token: TEST_TOKEN,
+    ...(options.continuousTs ? { continuousTs: options.continuousTs } : {}),
     onRequest: (entry) => requests.push({ at: Date.now(), ...entry }),
   });
   const server = await listen(handler, { host: '127.0.0.1', port: 0 });

@@ -171,6 +171,11 @@ export class Channel {
     return close;
   }
 
+  /** A player too slow to keep up was disconnected rather than buffered without bound. */
+  noteDropped(clientKey: string, why: string): void {
+    this.#record('client-leave', `A player was too slow and was disconnected (${clientKey}: ${why})`);
+  }
+
   noteServed(bytes: number): void {
     this.#bytesServed += bytes;
   }

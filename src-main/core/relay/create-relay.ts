@@ -85,7 +85,7 @@ export function createRelay(options: CreateRelayOptions): Relay {
     channels.clear();
     for (const [id, channel] of ordered) channels.set(id, channel);
     for (const channel of removed) hub.publish({ type: 'channel-removed', id: channel.id });
-    hub.publish({ type: 'channels', channels: snapshots() });
+    hub.channelsChanged();
     emitLineup();
     await Promise.all(removed.map((channel) => channel.destroy()));
   }
@@ -166,7 +166,7 @@ export function createRelay(options: CreateRelayOptions): Relay {
         }
       }
       for (const listener of settingsListeners) listener(settings);
-      hub.publish({ type: 'channels', channels: snapshots() });
+      hub.channelsChanged();
       return settings;
     },
     async destroy() {

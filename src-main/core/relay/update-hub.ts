@@ -4,6 +4,8 @@ import type { ChannelSnapshot, RelayUpdate } from '../../shared/relay-types.js';
 export interface UpdateHub {
   subscribe(listener: (update: RelayUpdate) => void): () => void;
   publish(update: RelayUpdate): void;
+  /** The lineup changed: subscribers get every snapshot again (computed only when someone listens). */
+  channelsChanged(): void;
   /** A channel's snapshot changed; `snapshot` is called only when an update is actually sent. */
   channelChanged(id: string, snapshot: () => ChannelSnapshot): void;
   close(): void;
@@ -38,6 +40,9 @@ export function createUpdateHub(options: { snapshotAll: () => ChannelSnapshot[];
       return () => listeners.delete(listener);
     },
     publish,
+    channelsChanged() {
+      if (listeners.size > 0) publish({ type: 'channels', channels: options.snapshotAll() });
+    },
     channelChanged(id, snapshot) {
       if (listeners.size === 0 || scheduled.has(id)) return;
       const wait = (lastSent.get(id) ?? 0) + intervalMs - Date.now();

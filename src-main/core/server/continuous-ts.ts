@@ -51,6 +51,7 @@ export function serveContinuousTs(
       return;
     }
     if (response.writableLength > options.maxQueuedBytes) {
+      channel.noteDropped(clientKey, `${Math.round(response.writableLength / 1024)} KiB waiting to be sent`);
       response.destroy();
       return;
     }

@@ -5,6 +5,7 @@ import type { Relay } from '../relay/relay.js';
 import { handleControl } from './control-routes.js';
 import { checkHost, checkOrigin, checkToken } from './request-guard.js';
 import { STREAM_CORS, sendError } from './respond.js';
+import type { ContinuousTsOptions } from './continuous-ts.js';
 import { serveUi } from './static-ui.js';
 import { clientKey, serveChannelsM3u, serveContinuousTs, servePlaylist, serveResource, serveSegment } from './stream-routes.js';
 
@@ -16,6 +17,8 @@ export interface RelayHandlerOptions {
   /** Folder of the built web UI, served at /ui/. */
   uiDir?: string;
   logger?: Logger;
+  /** Keep-alive, outage and slow-client limits of the continuous TS output. */
+  continuousTs?: ContinuousTsOptions;
   /** Called for every request with its outcome (a request log for tests and --debug). */
   onRequest?: (entry: { method: string; path: string; status: number }) => void;
 }
@@ -65,7 +68,7 @@ export function createRelayHandler(relay: Relay, options: RelayHandlerOptions): 
     if (kind === undefined) {
       const continuous = name.endsWith('.ts');
       const channel = requireChannel(name.replace(/\.(m3u8|ts)$/, ''));
-      if (continuous) return serveContinuousTs(channel, clientKey(request), request, response);
+      if (continuous) return serveContinuousTs(channel, clientKey(request), request, response, options.continuousTs);
       return servePlaylist(channel, request, response);
     }
     const channel = requireChannel(name);

@@ -40,7 +40,7 @@ describe('automatic failover', () => {
     const result = await followRelay(h, 'news', {
       timeoutMs: 25_000,
       pollMs: 100,
-      done: (r) => killedAt > 0 && Date.now() - killedAt > 5000,
+      done: () => killedAt > 0 && Date.now() - killedAt > 5000,
       onPoll: (r) => {
         if (killedAt === 0 && r.segments.length >= 8) {
           killedAt = Date.now();
