@@ -41,9 +41,11 @@ export interface HealthSample {
 }
 
 export interface ChannelHealth {
+  /** Segments listed in the output playlist: what players can fetch now. */
   bufferedSegments: number;
-  bufferedSeconds: number;
   /** Seconds listed in the output playlist. */
+  bufferedSeconds: number;
+  /** Seconds the playlist lists once its window is full (the gauge's maximum). */
   windowSeconds: number;
   targetDuration: number;
   lastDownloadMs: number | null;

@@ -6,6 +6,10 @@ export const TIMELINE_LIMIT = 200;
 /**
  * The channel list after a batch of live updates, in order. Copies at most once per batch, and returns
  * the same array when nothing changed, so unchanged rows are not redrawn.
+ *
+ * The relay announces new channels with a whole 'channels' list; a single 'channel' update only refreshes
+ * a channel the list has. One for an unknown id is a late snapshot of a removed channel (the relay sends
+ * its final "stopped" state after the removal) and must not bring it back.
  */
 export function applyChannelUpdates(
   channels: readonly ChannelSnapshot[],
@@ -20,24 +24,25 @@ export function applyChannelUpdates(
       index = null;
       continue;
     }
+    index ??= new Map((next ?? channels).map((channel, position) => [channel.id, position]));
+    const position = index.get(update.type === 'channel' ? update.channel.id : update.id);
+    if (position === undefined) continue;
     next ??= [...channels];
-    index ??= new Map(next.map((channel, position) => [channel.id, position]));
     if (update.type === 'channel') {
-      const position = index.get(update.channel.id);
-      if (position === undefined) {
-        index.set(update.channel.id, next.length);
-        next.push(update.channel);
-      } else {
-        next[position] = update.channel;
-      }
+      next[position] = update.channel;
     } else {
-      const position = index.get(update.id);
-      if (position === undefined) continue;
       next.splice(position, 1);
       index = null;
     }
   }
   return next ?? channels;
+}
+
+/** The list with `channel` in it: replaced where it is, else added at the end (an answer to adding it). */
+export function upsertChannel(channels: readonly ChannelSnapshot[], channel: ChannelSnapshot): readonly ChannelSnapshot[] {
+  const position = channels.findIndex((candidate) => candidate.id === channel.id);
+  if (position === -1) return [...channels, channel];
+  return channels.with(position, channel);
 }
 
 /** Same moment, kind and words: the same event (a live update may repeat one a fetch returned). */

@@ -1,4 +1,5 @@
 import type { ChannelState, SwitchReason, TimelineKind } from '../../src-main/shared/relay-types.js';
+import { formatSeconds } from './format.js';
 
 export type Tone = 'good' | 'info' | 'warn' | 'bad' | 'neutral';
 
@@ -19,6 +20,11 @@ export const STATE_TEXT: Record<ChannelState, StateText> = {
   failing: { label: 'Failing', tone: 'bad', meaning: 'Every source failed; HLS Relay keeps retrying them in turn.' },
   stopped: { label: 'Stopped', tone: 'neutral', meaning: 'The channel is turned off.' },
 };
+
+/** Whether the channel is fetching from its source (anything but idle or turned off). */
+export function isLive(state: ChannelState): boolean {
+  return state !== 'idle' && state !== 'stopped';
+}
 
 export const SWITCH_REASON_TEXT: Record<SwitchReason, string> = {
   manual: 'switched by hand',
@@ -57,6 +63,16 @@ export function describeKeepUp(ratio: number | null): KeepUpText {
   if (ratio < 0.7) return { tone: 'good', text: 'keeping up' };
   if (ratio < 1) return { tone: 'warn', text: 'keeping up, only just' };
   return { tone: 'bad', text: 'falling behind' };
+}
+
+/**
+ * The buffer in words: "18 s of 24 s buffered"; just "6.0 s buffered" when there is no larger window to
+ * fill (the relay lists everything it holds), "Nothing buffered" before the first segment.
+ */
+export function describeBuffer(bufferedSeconds: number, windowSeconds: number): string {
+  if (!(bufferedSeconds > 0)) return 'Nothing buffered';
+  if (!(windowSeconds > bufferedSeconds)) return `${formatSeconds(bufferedSeconds)} buffered`;
+  return `${formatSeconds(bufferedSeconds)} of ${formatSeconds(windowSeconds)} buffered`;
 }
 
 /** How full the buffer is, 0..1, against the seconds the output playlist lists. */

@@ -3,7 +3,7 @@ import type { ImportReport, ImportRequest } from '../../src-main/shared/import-t
 import type { RelaySettings } from '../../src-main/shared/lineup-types.js';
 import type { ChannelInput, ChannelPatch, RelayClient, SwitchTarget } from '../../src-main/shared/relay-client.js';
 import type { ChannelSnapshot, RelayUpdate, ServerInfo, TimelineEvent } from '../../src-main/shared/relay-types.js';
-import { applyChannelUpdates, applyTimelineUpdates, mergeTimeline } from './apply-updates.js';
+import { applyChannelUpdates, applyTimelineUpdates, mergeTimeline, upsertChannel } from './apply-updates.js';
 import { describeCode, describeError } from './error-text.js';
 
 /** What the window shows about the latest switch a user asked for on one channel. */
@@ -256,8 +256,14 @@ export class RelayStore {
     this.#switches = { ...this.#switches, [channelId]: status };
   }
 
+  /**
+   * A channel as the relay just answered it (added, edited, switched). Live updates still waiting to be
+   * drawn are older than this answer and would undo it on screen (a switch, for a moment): the answer is
+   * drawn again after them.
+   */
   #merge(channel: ChannelSnapshot): void {
-    this.#channels = applyChannelUpdates(this.#channels, [{ type: 'channel', channel }]);
+    this.#channels = upsertChannel(this.#channels, channel);
+    if (this.#pending.length > 0) this.#pending.push({ type: 'channel', channel });
   }
 
   #follow(): void {

@@ -140,8 +140,12 @@ function sumDurations(segments: readonly StoredSegment[]): number {
   return segments.reduce((total, segment) => total + segment.duration, 0);
 }
 
-/** Without an upstream date: the arrival time at a new run, else the previous date plus its duration. */
+/**
+ * Without an upstream date: the previous date plus its duration, or at a new run the arrival time — but
+ * never earlier than where the previous run ended, so dates only move forward.
+ */
 function continuedDateTime(previous: StoredSegment | undefined, discontinuity: boolean, now: number): number {
-  if (!previous || discontinuity) return now;
-  return previous.programDateTime + previous.duration * 1000;
+  if (!previous) return now;
+  const continued = previous.programDateTime + previous.duration * 1000;
+  return discontinuity ? Math.max(now, continued) : continued;
 }

@@ -717,6 +717,13 @@ export class Channel {
 
   // ---- snapshot -------------------------------------------------------------------------------------
 
+  /** What the playlist lists once full: the window's segment count at the recent segment length. */
+  #fullWindowSeconds(listed: readonly StoredSegment[]): number {
+    if (listed.length === 0) return 0;
+    const windowSegments = this.#deps.tuning.windowSegments;
+    return Math.max(sumSeconds(listed), (sumSeconds(listed) / listed.length) * windowSegments);
+  }
+
   #activeSource(): SourceConfig | undefined {
     const sources = this.#config.sources;
     return sources.find((source) => source.id === this.#config.activeSourceId) ?? sources[0];
@@ -769,9 +776,9 @@ export class Channel {
       pinned: Boolean(this.#config.pinned),
       sources: this.#config.sources.map((source, index) => ({ ...source, label: source.label ?? sourceLabel(source, index) })),
       health: {
-        bufferedSegments: this.#buffer.size,
+        bufferedSegments: window.segments.length,
         bufferedSeconds: round(sumSeconds(window.segments), 3),
-        windowSeconds: round(sumSeconds(window.segments), 3),
+        windowSeconds: round(this.#fullWindowSeconds(window.segments), 3),
         targetDuration: window.targetDuration,
         lastDownloadMs: last?.downloadMs ?? null,
         lastSegmentDuration: last?.durationSec ?? null,

@@ -85,7 +85,8 @@ export function channelFromGroup(group: EntryGroup, takenIds: Set<string>): Appe
 
 /**
  * The channel with a source appended for every entry whose URL it does not have yet. New sources get
- * the next free `s<n>` id and their provider's host as label (`host (2)` when the host is already used).
+ * the next free `s<n>` id and as label the entry's name when it differs from the channel's, else the
+ * provider's host (`host (2)` when already used).
  * A channel never gets more than LIMITS.sourcesMax sources, the most an edit accepts: more would make
  * the saved channel impossible to edit.
  */
@@ -104,9 +105,10 @@ export function appendSources(channel: ChannelConfig, entries: readonly M3uEntry
     urls.add(entry.url);
     const id = nextSourceId(ids);
     ids.add(id);
-    const host = urlHost(entry.url);
-    let label = host;
-    for (let n = 2; labels.has(label); n += 1) label = `${host} (${n})`;
+    // "News One HD" says more than a host, when the entry's own name differs from the channel's.
+    const base = entry.name.trim().toLowerCase() !== channel.name.trim().toLowerCase() ? entry.name : urlHost(entry.url);
+    let label = base;
+    for (let n = 2; labels.has(label); n += 1) label = `${base} (${n})`;
     labels.add(label);
     sources.push(sourceFromEntry(entry, id, label));
   }

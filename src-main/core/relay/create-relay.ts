@@ -42,10 +42,18 @@ export function createRelay(options: CreateRelayOptions): Relay {
   let server: ServerInfo = defaultServerInfo(settings, options.version ?? '0.0.0');
   const hub = createUpdateHub({ snapshotAll: () => snapshots() });
 
+  // A removed channel still reports while it shuts down: only channels of the lineup are published.
+  const inLineup = (channel: Channel) => channels.get(channel.id) === channel;
   const channelListener: ChannelListener = {
-    changed: (channel) => hub.channelChanged(channel.id, () => channel.snapshot()),
-    timeline: (channel, event) => hub.publish({ type: 'timeline', channelId: channel.id, event }),
-    configChanged: () => emitLineup(),
+    changed: (channel) => {
+      if (inLineup(channel)) hub.channelChanged(channel.id, () => channel.snapshot());
+    },
+    timeline: (channel, event) => {
+      if (inLineup(channel)) hub.publish({ type: 'timeline', channelId: channel.id, event });
+    },
+    configChanged: (channel) => {
+      if (inLineup(channel)) emitLineup();
+    },
   };
 
   function makeChannel(config: ChannelConfig): Channel {
@@ -84,7 +92,7 @@ export function createRelay(options: CreateRelayOptions): Relay {
     }
     channels.clear();
     for (const [id, channel] of ordered) channels.set(id, channel);
-    for (const channel of removed) hub.publish({ type: 'channel-removed', id: channel.id });
+    for (const channel of removed) hub.channelRemoved(channel.id);
     hub.channelsChanged();
     emitLineup();
     await Promise.all(removed.map((channel) => channel.destroy()));

@@ -6,6 +6,8 @@ export interface UpdateHub {
   publish(update: RelayUpdate): void;
   /** The lineup changed: subscribers get every snapshot again (computed only when someone listens). */
   channelsChanged(): void;
+  /** The channel left the lineup: a pending update for it is dropped, subscribers are told. */
+  channelRemoved(id: string): void;
   /** A channel's snapshot changed; `snapshot` is called only when an update is actually sent. */
   channelChanged(id: string, snapshot: () => ChannelSnapshot): void;
   close(): void;
@@ -40,6 +42,12 @@ export function createUpdateHub(options: { snapshotAll: () => ChannelSnapshot[];
       return () => listeners.delete(listener);
     },
     publish,
+    channelRemoved(id) {
+      clearTimeout(scheduled.get(id));
+      scheduled.delete(id);
+      lastSent.delete(id);
+      publish({ type: 'channel-removed', id });
+    },
     channelsChanged() {
       if (listeners.size > 0) publish({ type: 'channels', channels: options.snapshotAll() });
     },

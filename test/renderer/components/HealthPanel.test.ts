@@ -76,3 +76,17 @@ describe('HealthPanel', () => {
     expect(screen.getAllByText(/not enough data yet/).length).toBeGreaterThan(0);
   });
 });
+
+describe('HealthPanel with the relay\'s own figures', () => {
+  it('says how much is buffered without "of" the same amount, and "Nothing buffered" when idle', () => {
+    // The relay lists everything it holds: buffered and window seconds are the same number.
+    const { unmount } = render(HealthPanel, {
+      props: { live: true, health: makeHealth({ bufferedSeconds: 6, windowSeconds: 6, history: [] }) },
+    });
+    expect(screen.getByRole('meter', { name: 'Buffer' }).getAttribute('aria-valuetext')).toBe('6.0 s buffered');
+    expect(screen.getByText('6.0 s buffered')).toBeTruthy();
+    unmount();
+    render(HealthPanel, { props: { live: false, health: makeHealth({ bufferedSeconds: 0, windowSeconds: 0 }) } });
+    expect(screen.getByRole('meter', { name: 'Buffer' }).getAttribute('aria-valuetext')).toBe('Nothing buffered');
+  });
+});

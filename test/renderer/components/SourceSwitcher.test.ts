@@ -66,6 +66,22 @@ describe('switching a source', () => {
     expect((await sourceButton('Main')).getAttribute('aria-current')).toBeNull();
   });
 
+  it('does not let an older live update, still waiting to be drawn, undo the switch on screen', async () => {
+    const { fake, answers } = setup();
+    await fireEvent.click(await sourceButton('Backup'));
+    // The relay's event stream said something about the channel just before the switch finished.
+    const before = fake.channels[0]!;
+    fake.emit({ type: 'channel', channel: { ...before, health: { ...before.health, clients: 2 } } });
+    const switched = { ...before, activeSourceId: 'backup', lastSwitch: { from: 'main', to: 'backup', reason: 'manual' as const, at: Date.now(), latencyMs: 90 } };
+    answers[0]?.resolve({ ok: true, switch: switched.lastSwitch, channel: switched });
+
+    expect(await screen.findByText(/Now playing Backup/)).toBeTruthy();
+    // Past the store's 50 ms drawing round: the older update was dropped, not drawn over the answer.
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect((await sourceButton('Backup')).getAttribute('aria-current')).toBe('true');
+    expect((await sourceButton('Main')).getAttribute('aria-current')).toBeNull();
+  });
+
   it('explains a failed switch in words and says the channel stayed on its source', async () => {
     const { fake, answers } = setup();
     await fireEvent.click(await sourceButton('Third'));
@@ -128,5 +144,32 @@ describe('switching a source', () => {
     await waitFor(() =>
       expect(screen.getByText(/from Main to\s+Backup, switched automatically because the previous source failed/)).toBeTruthy(),
     );
+  });
+});
+
+describe('the sources of a channel nobody watches', () => {
+  it('marks the chosen source as selected, not playing, and names an imported source once', async () => {
+    // As an M3U import leaves them: labelled after their host.
+    const imported = makeChannel({
+      id: 'sport',
+      name: 'Sport',
+      state: 'idle',
+      sources: [
+        { id: 's1', url: 'http://provider.example:8080/live/1.m3u8', label: 'provider.example:8080' },
+        { id: 's2', url: 'http://provider.example:8080/live/2.m3u8', label: 'provider.example:8080 (2)' },
+        { id: 's3', url: 'https://backup.example/sport.m3u8', label: 'Backup' },
+      ],
+    });
+    view.reset();
+    relay.use(new FakeRelayClient({ channels: [imported] }));
+    render(Workspace);
+    const sources = await screen.findByRole('region', { name: 'Sources' });
+    const buttons = within(sources).getAllByRole('button', { name: /example|Backup/ });
+    expect(buttons.map((button) => button.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+      '1 provider.example:8080 Selected',
+      '2 provider.example:8080 (2) Switch',
+      '3 Backup backup.example Switch',
+    ]);
+    expect(within(sources).queryByText(/Playing/)).toBeNull();
   });
 });

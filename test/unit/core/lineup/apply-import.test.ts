@@ -46,9 +46,9 @@ describe('applyImport', () => {
     const bbc = lineup.channels[0];
     expect(bbc?.sources.map((source) => [source.id, source.label, source.url])).toEqual([
       ['s1', 'live.provider-a.example:8080', 'http://live.provider-a.example:8080/live/alice/s3cret/1001.m3u8'],
-      ['s2', 'backup.provider-a.example', 'http://backup.provider-a.example/hls/bbc1/index.m3u8'],
-      ['s3', 'edge1.provider-b.example', 'https://edge1.provider-b.example/bbc1/playlist.m3u8'],
-      ['s4', 'edge2.provider-b.example', 'https://edge2.provider-b.example/bbc1/playlist.m3u8'],
+      ['s2', 'BBC One (backup)', 'http://backup.provider-a.example/hls/bbc1/index.m3u8'],
+      ['s3', 'BBC One', 'https://edge1.provider-b.example/bbc1/playlist.m3u8'],
+      ['s4', 'BBC One (FHD)', 'https://edge2.provider-b.example/bbc1/playlist.m3u8'],
     ]);
     // The user's name, group and logo stay; provider B does not rename the channel.
     expect(bbc).toMatchObject({ name: 'BBC One HD', group: 'UK | Entertainment', logo: 'http://logos.provider-a.example/bbc1.png' });

@@ -37,7 +37,7 @@ describe('groupEntries', () => {
         {
           id: 's2',
           url: 'http://backup.provider-a.example/hls/bbc1/index.m3u8',
-          label: 'backup.provider-a.example',
+          label: 'BBC One (backup)',
           userAgent: 'Mozilla/5.0 (SMART-TV; Linux; Tizen 6.0)',
           headers: { Referer: 'http://portal.provider-a.example/' },
         },
@@ -95,6 +95,15 @@ describe('groupEntries', () => {
       'news-4',
       'news-5',
     ]);
+  });
+
+  it('labels sources by their entry name when it differs from the channel name', () => {
+    const [channel] = groupEntries([
+      entry(1, 'Sport One', 'http://cdn.example/a/1.m3u8', { tvgId: 'sport1' }),
+      entry(3, 'Sport One HD', 'http://cdn.example/a/2.m3u8', { tvgId: 'sport1' }),
+      entry(5, 'sport one', 'http://other.example/a.m3u8', { tvgId: 'sport1' }),
+    ]);
+    expect(channel?.sources.map((source) => source.label)).toEqual(['cdn.example', 'Sport One HD', 'other.example']);
   });
 
   it('labels sources by host, numbering a host used twice in one channel', () => {
