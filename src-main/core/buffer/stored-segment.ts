@@ -12,7 +12,6 @@ export interface SegmentEncryption {
   keyId: number;
   /** Always explicit in our playlists: our media sequence numbers differ from the upstream's. */
   iv: Buffer;
-  keyFormat?: string;
 }
 
 /** A segment as the relay serves it, under the relay's own sequence number. */

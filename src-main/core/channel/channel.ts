@@ -551,7 +551,6 @@ export class Channel {
                 method: segment.upstream.key.method,
                 keyId: this.#resourceId(segment.key.uri, segment.key.bytes),
                 iv: segment.key.iv,
-                ...(segment.upstream.key.keyFormat ? { keyFormat: segment.upstream.key.keyFormat } : {}),
               },
             }
           : {}),

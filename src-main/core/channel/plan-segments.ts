@@ -3,7 +3,7 @@ import type { MediaPlaylist, UpstreamSegment } from '../playlist/playlist-types.
 /** What the follower has already handled: the newest msn and the paths of recent msns. */
 export interface FollowPosition {
   lastMsn: number;
-  /** msn → URL path (no query: providers rotate tokens) of recently handled segments. */
+  /** msn → file name (see contentKey) of recently handled segments. */
   recent: ReadonlyMap<number, string>;
 }
 
@@ -37,7 +37,7 @@ export function planSegments(playlist: MediaPlaylist, position: FollowPosition |
   if (segments.length === 0) return { kind: 'stale', segments: [], discontinuity: false };
 
   const overlapping = segments.filter((segment) => position.recent.has(segment.msn));
-  const contentChanged = overlapping.some((segment) => position.recent.get(segment.msn) !== urlPath(segment.uri));
+  const contentChanged = overlapping.some((segment) => position.recent.get(segment.msn) !== contentKey(segment.uri));
   if (contentChanged) return { kind: 'reset', segments: edge, discontinuity: true };
 
   const fresh = segments.filter((segment) => segment.msn > position.lastMsn);
@@ -52,11 +52,16 @@ export function planSegments(playlist: MediaPlaylist, position: FollowPosition |
   return { kind: 'continue', segments: fresh, discontinuity: false };
 }
 
-/** The part of a URI that identifies content across token rotation and CDN host changes. */
-export function urlPath(uri: string): string {
+/**
+ * The part of a URI that identifies content across token rotation and CDN edges: its file name. Tokens
+ * live in the query or, with some CDNs, in the directories of the path; neither means new content.
+ */
+export function contentKey(uri: string): string {
+  let path: string;
   try {
-    return new URL(uri).pathname;
+    path = new URL(uri).pathname;
   } catch {
-    return uri.split('?')[0] ?? uri;
+    path = uri.split('?')[0] ?? uri;
   }
+  return path.slice(path.lastIndexOf('/') + 1);
 }

@@ -11,7 +11,7 @@ import { isRetryableStatus, retryDelay, type BackoffPolicy } from '../upstream/b
 import { LruMap } from '../upstream/lru-map.js';
 import type { ByteRange, UpstreamClient, UpstreamKind } from '../upstream/upstream-client.js';
 import type { Clock } from '../time.js';
-import { planSegments, urlPath, type FollowPosition } from './plan-segments.js';
+import { contentKey, planSegments, type FollowPosition } from './plan-segments.js';
 import type { RequestGate } from './request-gate.js';
 
 /** A downloaded, checked segment, ready to store. */
@@ -241,7 +241,7 @@ export function startSourceFollower(
           if (fetched) listener.segment(fetched);
           pendingSplice = fetched === null;
         }
-        recent.set(segment.msn, urlPath(segment.uri));
+        recent.set(segment.msn, contentKey(segment.uri));
         if (recent.size > RECENT_SEGMENTS) recent.delete(recent.keys().next().value!);
         position = { lastMsn: segment.msn, recent };
       }

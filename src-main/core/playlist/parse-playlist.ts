@@ -13,7 +13,7 @@ interface ParsedSegment {
   discontinuity?: boolean;
   programDateTime?: number;
   byterange?: ParsedByterange;
-  key?: { method?: string; uri?: string; iv?: Uint32Array; keyformat?: string };
+  key?: { method?: string; uri?: string; iv?: Uint32Array };
   map?: { uri?: string; byterange?: ParsedByterange };
   custom?: { gap?: number };
 }
@@ -38,9 +38,35 @@ export function parsePlaylist(text: string, baseUrl: string): Playlist {
   if (!body.startsWith('#EXTM3U')) {
     throw new RelayError('playlist-invalid', `Not an HLS playlist (starts with ${JSON.stringify(body.slice(0, 24))})`);
   }
-  const manifest = runParser(body);
+  const manifest = runParser(withoutDrmKeys(body));
   if (/^#EXT-X-STREAM-INF/m.test(body)) return toMaster(manifest, baseUrl);
   return toMedia(manifest, baseUrl);
+}
+
+const KEY_LINE = /^#EXT-X-KEY:(.*)$/gm;
+
+/**
+ * The playlist without key lines of a DRM system (KEYFORMAT other than "identity"), which a relay cannot
+ * serve; such a stream is refused unless it also carries identity (AES-128 / SAMPLE-AES) keys. Also
+ * refuses IVs that are not 128 bits, which m3u8-parser would silently pad or cut.
+ */
+function withoutDrmKeys(text: string): string {
+  let identityKeys = 0;
+  const drmFormats: string[] = [];
+  for (const [, attributes = ''] of text.matchAll(KEY_LINE)) {
+    const iv = /(?:^|,)IV=([^,]*)/.exec(attributes)?.[1];
+    if (iv !== undefined && !/^0x[0-9a-f]{32}$/i.test(iv.trim())) {
+      throw new RelayError('playlist-invalid', `Key IV ${iv.slice(0, 40)} is not a 128-bit hexadecimal number`);
+    }
+    const format = /(?:^|,)KEYFORMAT="([^"]*)"/.exec(attributes)?.[1];
+    if (format !== undefined && format !== 'identity') drmFormats.push(format);
+    else if (!/(?:^|,)METHOD=NONE(?:,|$)/.test(attributes)) identityKeys += 1;
+  }
+  if (drmFormats.length === 0) return text;
+  if (identityKeys === 0) {
+    throw new RelayError('playlist-invalid', `The stream is protected by DRM (${drmFormats[0]}), which the relay cannot play`);
+  }
+  return text.replace(/^#EXT-X-KEY:.*KEYFORMAT="(?!identity")[^"]*".*$/gm, '');
 }
 
 function runParser(text: string): ParsedManifest {
@@ -56,6 +82,10 @@ function runParser(text: string): ParsedManifest {
 }
 
 function toMedia(manifest: ParsedManifest, baseUrl: string): MediaPlaylist {
+  if (manifest.targetDuration === undefined && (manifest.segments ?? []).length === 0) {
+    // EXT-X-TARGETDURATION is required (RFC 8216 §4.3.3.1): without it and without segments, a cut-off body.
+    throw new RelayError('playlist-invalid', 'The playlist has neither a target duration nor segments (cut off?)');
+  }
   const mediaSequence = nonNegativeInteger(manifest.mediaSequence) ?? 0;
   const segments: UpstreamSegment[] = [];
   let pendingDiscontinuity = false;
@@ -123,7 +153,6 @@ function optionalKey(key: ParsedSegment['key'], baseUrl: string): { key?: Segmen
       method,
       uri: resolve(key.uri, baseUrl),
       ...(key.iv ? { iv: ivToBuffer(key.iv) } : {}),
-      ...(key.keyformat ? { keyFormat: key.keyformat } : {}),
     },
   };
 }

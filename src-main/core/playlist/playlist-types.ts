@@ -6,7 +6,6 @@ export interface SegmentKey {
   uri: string;
   /** Explicit IV; when absent the IV is the segment's media sequence number (RFC 8216 §5.2). */
   iv?: Buffer;
-  keyFormat?: string;
 }
 
 /** `#EXT-X-MAP`: the initialisation section of fMP4 segments. */

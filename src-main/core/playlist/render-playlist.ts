@@ -64,8 +64,5 @@ function sameEncryption(a: StoredSegment | undefined, b: StoredSegment): boolean
 function keyLines(channelId: string, segment: StoredSegment, previous: StoredSegment | undefined): string[] {
   const encryption = segment.encryption;
   if (!encryption) return previous?.encryption ? ['#EXT-X-KEY:METHOD=NONE'] : [];
-  const format = encryption.keyFormat ? `,KEYFORMAT="${encryption.keyFormat}"` : '';
-  return [
-    `#EXT-X-KEY:METHOD=${encryption.method},URI="${keyPath(channelId, encryption.keyId)}",IV=0x${encryption.iv.toString('hex')}${format}`,
-  ];
+  return [`#EXT-X-KEY:METHOD=${encryption.method},URI="${keyPath(channelId, encryption.keyId)}",IV=0x${encryption.iv.toString('hex')}`];
 }

@@ -26,7 +26,7 @@ export function parseSettingsPatch(value: unknown): Partial<RelaySettings> {
   }
   const patch: Partial<RelaySettings> = {};
   for (const [key, field] of Object.entries(value)) {
-    if (key in SETTING_RANGES) {
+    if (Object.hasOwn(SETTING_RANGES, key)) {
       const [min, max] = SETTING_RANGES[key as NumberField];
       if (!Number.isInteger(field) || (field as number) < min || (field as number) > max) {
         throw new RelayError('settings-invalid', `${key}: must be a whole number from ${min} to ${max}`);

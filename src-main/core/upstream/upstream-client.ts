@@ -199,6 +199,8 @@ async function readBody(response: Dispatcher.ResponseData, cap: number, url: str
   const declared = Number(response.headers['content-length']);
   const hasLength = Number.isFinite(declared) && response.headers['content-length'] !== undefined;
   if (hasLength && declared > cap) {
+    // undici may already hold the whole body and report the abort as an error event: nobody listens.
+    response.body.on('error', () => {});
     response.body.destroy();
     throw new RelayError('upstream-too-large', `${describe(url)} announces ${declared} bytes (limit ${cap})`);
   }
