@@ -1,15 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { ChannelConfig, SourceConfig } from '../../shared/lineup-types.js';
 import type { SwitchTarget } from '../../shared/relay-client.js';
-import type {
-  ChannelSnapshot,
-  ChannelState,
-  LastError,
-  SwitchInfo,
-  SwitchReason,
-  TimelineEvent,
-  TimelineKind,
-} from '../../shared/relay-types.js';
+import type { ChannelSnapshot, ChannelState, LastError, SwitchInfo, SwitchReason, TimelineEvent, TimelineKind } from '../../shared/relay-types.js';
 import { SegmentBuffer, type PlaylistWindow } from '../buffer/segment-buffer.js';
 import type { StoredSegment } from '../buffer/stored-segment.js';
 import { RelayError } from '../errors.js';
@@ -17,17 +8,20 @@ import { markSplice } from '../media/ts-packets.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time.js';
 import { retryDelay } from '../upstream/backoff.js';
-import { LruMap } from '../upstream/lru-map.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
 import type { ChannelTuning } from './channel-tuning.js';
+import { channelHealth, sumSeconds } from './channel-health.js';
 import { ClientTracker } from './client-tracker.js';
-import { failoverReason, shouldFailBack, stallReason, type SourceFacts, type TriggerReason } from './failover-policy.js';
+import { failoverReason, shouldFailBack, stallReason, type TriggerReason } from './failover-policy.js';
+import { FailoverRounds } from './failover-rounds.js';
 import { HealthStats } from './health-stats.js';
 import { createPreferredSourceProbe, type PreferredSourceProbe } from './preferred-source-probe.js';
 import type { ProviderLease, ProviderLimiter } from './provider-limiter.js';
+import { ResourceStore } from './resource-store.js';
 import { createRequestGate, type RequestGate } from './request-gate.js';
 import { resolveSwitchTarget, sourceLabel } from './resolve-switch-target.js';
-import { startSourceFollower, type FetchedSegment, type FollowerListener, type SourceFollower } from './source-follower.js';
+import { startSourceFollower, type FetchedSegment, type FollowerListener } from './source-follower.js';
+import { SourceSession } from './source-session.js';
 import { Timeline } from './timeline.js';
 
 export interface ChannelDeps {
@@ -51,28 +45,8 @@ export type ChannelSwitchResult =
   | { ok: true; switch: SwitchInfo | null }
   | { ok: false; code: RelayError['code']; message: string };
 
-/** One upstream source being followed: the active one, or a candidate during a switch. */
-interface Session {
-  source: SourceConfig;
-  follower: SourceFollower;
-  lease: ProviderLease;
-  startedAt: number;
-  lastProgressAt: number;
-  lastError: RelayError | null;
-  ended: boolean;
-  invalidStreak: number;
-  targetDuration: number | null;
-  declaredBandwidth: number | null;
-  mediaBytes: number;
-  mediaSeconds: number;
-  segments: number;
-  recent: { bytes: number; seconds: number }[];
-  /** Segments the first playlist load planned (the initial batch). */
-  initialBatch: number | null;
-}
-
 interface PendingSwitch {
-  session: Session;
+  session: SourceSession;
   reason: SwitchReason;
   pin: boolean;
   requestedAt: number;
@@ -83,8 +57,6 @@ interface PendingSwitch {
 }
 
 const TICK_MS = 250;
-const RECENT_BITRATE_SEGMENTS = 3;
-const AVERAGE_BITRATE_MIN_SEGMENTS = 8;
 const DEFAULT_TARGET_SEC = 6;
 
 /**
@@ -100,24 +72,20 @@ export class Channel {
   readonly #timeline: Timeline;
   readonly #clients = new ClientTracker();
   readonly #health = new HealthStats();
-  readonly #resources = new LruMap<string, { id: number; bytes: Buffer }>(128);
-  readonly #resourceById = new LruMap<number, Buffer>(128);
+  readonly #resources = new ResourceStore();
+  readonly #rounds = new FailoverRounds();
   readonly #segmentListeners = new Set<(segment: StoredSegment) => void>();
   readonly #changeWaiters = new Set<() => void>();
-  #nextResourceId = 0;
 
   #running = false;
   #destroyed = false;
-  #active: Session | null = null;
+  #active: SourceSession | null = null;
   #pending: PendingSwitch | null = null;
   #startedAt = 0;
   #storedSinceStart = 0;
   #tick: NodeJS.Timeout | null = null;
   #stall: TriggerReason | null = null;
   #failing: string | null = null;
-  #failedThisRound = new Set<string>();
-  #roundFailures = 0;
-  #nextRoundAt = 0;
   #lastSwitch: SwitchInfo | null = null;
   #lastSwitchAt = 0;
   #lastError: LastError | null = null;
@@ -209,7 +177,7 @@ export class Channel {
 
   /** An init section or key by its relay id. */
   resource(id: number): Buffer | undefined {
-    return this.#resourceById.get(id);
+    return this.#resources.get(id);
   }
 
   /** Calls `listener` with every segment stored from now on, in order (continuous TS output). */
@@ -328,8 +296,7 @@ export class Channel {
     this.#lastSwitch = info;
     this.#lastSwitchAt = now;
     this.#failing = null;
-    this.#failedThisRound.clear();
-    this.#roundFailures = 0;
+    this.#rounds.reset();
     const kind: TimelineKind = pending.reason === 'manual' ? 'switch' : pending.reason;
     this.#record(kind, `Now playing ${sourceLabel(pending.session.source)} (${pending.reason}, ${info.latencyMs} ms)`, info.to);
     for (const resolve of pending.waiters) resolve({ ok: true, switch: info });
@@ -342,7 +309,7 @@ export class Channel {
     const source = pending.session.source;
     this.#record('switch-failed', `Could not switch to ${sourceLabel(source)}: ${error.message}`, source.id, error.code);
     this.#abandonPending({ ok: false, code: 'switch-failed', message: error.message });
-    if (pending.reason !== 'manual') this.#failedThisRound.add(source.id);
+    if (pending.reason !== 'manual') this.#rounds.markFailed(source.id);
     // A break-before-make switch (or one made before anything played) left no source running: resume.
     if (!this.#active && this.#running) this.#startActive();
     this.#evaluate();
@@ -368,8 +335,7 @@ export class Channel {
     this.#storedSinceStart = 0;
     this.#stall = null;
     this.#failing = null;
-    this.#failedThisRound.clear();
-    this.#roundFailures = 0;
+    this.#rounds.reset();
     this.#tick = setInterval(() => this.#onTick(), TICK_MS);
     this.#record('start', 'A player asked for the channel: fetching started');
     this.#startActive();
@@ -417,7 +383,7 @@ export class Channel {
   }
 
   async destroy(): Promise<void> {
-    const sessions = [this.#active, this.#pending?.session].filter((s): s is Session => s !== null && s !== undefined);
+    const sessions = [this.#active, this.#pending?.session].filter((s): s is SourceSession => s !== null && s !== undefined);
     this.stop('the relay is shutting down');
     this.#destroyed = true;
     this.#segmentListeners.clear();
@@ -426,54 +392,36 @@ export class Channel {
 
   // ---- sessions -------------------------------------------------------------------------------------
 
-  #startSession(source: SourceConfig, lease: ProviderLease, liveEdge: number, role: 'active' | 'candidate'): Session {
+  #startSession(source: SourceConfig, lease: ProviderLease, liveEdge: number, role: 'active' | 'candidate'): SourceSession {
     const { client, clock, logger, tuning } = this.#deps;
-    const now = clock.now();
-    const session: Session = {
-      source,
-      lease,
-      follower: undefined as unknown as SourceFollower,
-      startedAt: now,
-      lastProgressAt: now,
-      lastError: null,
-      ended: false,
-      invalidStreak: 0,
-      targetDuration: null,
-      declaredBandwidth: null,
-      mediaBytes: 0,
-      mediaSeconds: 0,
-      segments: 0,
-      recent: [],
-      initialBatch: null,
-    };
     const variant = source.variant ?? this.#config.variant;
-    session.follower = startSourceFollower(
-      {
-        // The channel's variant preference applies to sources without their own.
-        source: variant ? { ...source, variant } : source,
-        userAgent: tuning.userAgent,
-        liveEdge,
-        backoff: tuning.backoff,
-        segmentAttempts: tuning.segmentAttempts,
-      },
-      { client, gate: this.#gate, clock, logger },
-      this.#followerListener(session),
-    );
     logger.debug(`Channel ${this.id}: following ${sourceLabel(source)} as ${role}`);
-    return session;
+    return new SourceSession(source, lease, clock.now(), (session) =>
+      startSourceFollower(
+        {
+          // The channel's variant preference applies to sources without their own.
+          source: variant ? { ...source, variant } : source,
+          userAgent: tuning.userAgent,
+          liveEdge,
+          backoff: tuning.backoff,
+          segmentAttempts: tuning.segmentAttempts,
+        },
+        { client, gate: this.#gate, clock, logger },
+        this.#followerListener(session),
+      ),
+    );
   }
 
-  #endSession(session: Session): void {
-    session.follower.stop();
-    session.lease.release();
+  #endSession(session: SourceSession): void {
+    session.end();
     if (this.#active === session) this.#active = null;
   }
 
-  #isCurrent(session: Session): boolean {
+  #isCurrent(session: SourceSession): boolean {
     return session === this.#active || session === this.#pending?.session;
   }
 
-  #followerListener(session: Session): FollowerListener {
+  #followerListener(session: SourceSession): FollowerListener {
     return {
       playlist: (info) => {
         if (!this.#isCurrent(session)) return;
@@ -519,14 +467,14 @@ export class Channel {
     };
   }
 
-  #noteError(session: Session, error: RelayError, kind: TimelineKind): void {
+  #noteError(session: SourceSession, error: RelayError, kind: TimelineKind): void {
     session.lastError = error;
     this.#errorCount += 1;
     this.#lastError = { code: error.code, message: error.message, at: this.#deps.clock.now(), sourceId: session.source.id };
     this.#record(kind, error.message, session.source.id, error.code);
   }
 
-  #store(session: Session, segment: FetchedSegment): void {
+  #store(session: SourceSession, segment: FetchedSegment): void {
     const now = this.#deps.clock.now();
     const seconds = segment.upstream.duration;
     // A new source's first segment starts a new run; the channel's very first one has nothing before it.
@@ -544,12 +492,12 @@ export class Channel {
         upstreamMsn: segment.upstream.msn,
         storedAt: now,
         downloadMs: segment.downloadMs,
-        ...(segment.init ? { initId: this.#resourceId(segment.init.uri, segment.init.bytes) } : {}),
+        ...(segment.init ? { initId: this.#resources.idFor(segment.init.uri, segment.init.bytes) } : {}),
         ...(segment.key && segment.upstream.key
           ? {
               encryption: {
                 method: segment.upstream.key.method,
-                keyId: this.#resourceId(segment.key.uri, segment.key.bytes),
+                keyId: this.#resources.idFor(segment.key.uri, segment.key.bytes),
                 iv: segment.key.iv,
               },
             }
@@ -557,13 +505,7 @@ export class Channel {
       },
       now,
     );
-    session.segments += 1;
-    session.lastProgressAt = now;
-    session.invalidStreak = 0;
-    session.mediaBytes += segment.bytes.length;
-    session.mediaSeconds += seconds;
-    session.recent.push({ bytes: segment.bytes.length, seconds });
-    if (session.recent.length > RECENT_BITRATE_SEGMENTS) session.recent.shift();
+    session.recordStored(segment.bytes.length, seconds, now);
     this.#storedSinceStart += 1;
     const window = this.#buffer.window();
     this.#health.record({
@@ -582,21 +524,10 @@ export class Channel {
       this.#abandonPending({ ok: false, code: 'switch-superseded', message: 'the active source recovered' });
     }
     this.#failing = null;
-    this.#failedThisRound.clear();
-    this.#roundFailures = 0;
+    this.#rounds.reset();
     for (const listener of this.#segmentListeners) listener(stored);
     this.#emitChanged();
     this.#wakeWaiters();
-  }
-
-  #resourceId(uri: string, bytes: Buffer): number {
-    const key = `${uri}#${createHash('sha1').update(bytes).digest('hex')}`;
-    const known = this.#resources.get(key);
-    if (known) return known.id;
-    const id = this.#nextResourceId++;
-    this.#resources.set(key, { id, bytes });
-    this.#resourceById.set(id, bytes);
-    return id;
   }
 
   // ---- health, stall, failover, failback, idle -------------------------------------------------------
@@ -618,35 +549,13 @@ export class Channel {
     this.#emitIfStateChanged();
   }
 
-  #facts(session: Session): SourceFacts {
-    const now = this.#deps.clock.now();
-    const tuning = this.#deps.tuning;
-    const recentSeconds = session.recent.reduce((total, r) => total + r.seconds, 0);
-    return {
-      now,
-      lastProgressAt: session.lastProgressAt,
-      targetDuration: session.targetDuration ?? this.#targetDuration(),
-      failures: session.follower.failures,
-      lastErrorCode: session.lastError?.code ?? null,
-      ended: session.ended,
-      invalidStreak: session.invalidStreak,
-      slowRatio: this.#health.recentCount() >= tuning.slowSegments ? this.#health.downloadRatio(tuning.slowSegments) : null,
-      recentBitrate:
-        session.recent.length >= RECENT_BITRATE_SEGMENTS && recentSeconds > 0
-          ? (session.recent.reduce((total, r) => total + r.bytes, 0) * 8) / recentSeconds
-          : null,
-      averageBitrate:
-        session.segments >= AVERAGE_BITRATE_MIN_SEGMENTS && session.mediaSeconds > 0 ? (session.mediaBytes * 8) / session.mediaSeconds : null,
-      declaredBandwidth: session.declaredBandwidth,
-    };
-  }
-
   /** Updates the stall state and fails over when the active source is no longer good enough. */
   #evaluate(): void {
     const active = this.#active;
     if (!this.#running || !active) return;
     const { clock, tuning } = this.#deps;
-    const facts = this.#facts(active);
+    const slowRatio = this.#health.recentCount() >= tuning.slowSegments ? this.#health.downloadRatio(tuning.slowSegments) : null;
+    const facts = active.facts(clock.now(), this.#targetDuration(), slowRatio);
     const stall = active.segments > 0 || this.#storedSinceStart > 0 ? stallReason(facts, tuning) : null;
     if (stall && !this.#stall) this.#record('stall', `Stalled: ${stall.message}`, active.source.id, stall.code);
     this.#stall = stall;
@@ -655,16 +564,13 @@ export class Channel {
       return;
     }
     const reason = failoverReason(facts, tuning);
-    if (!reason || clock.now() < this.#nextRoundAt) return;
-    this.#failedThisRound.add(active.source.id);
-    const next = this.#nextCandidate(active.source);
+    if (!reason || !this.#rounds.ready(clock.now())) return;
+    this.#rounds.markFailed(active.source.id);
+    const next = this.#rounds.next(this.#config.sources, active.source);
     if (!next) {
-      this.#roundFailures += 1;
-      const wait = retryDelay(this.#roundFailures, tuning.backoff);
-      this.#nextRoundAt = clock.now() + wait;
+      const wait = this.#rounds.exhaust(clock.now(), tuning.backoff, active.source);
       this.#failing = `every source failed; trying again in ${Math.round(wait / 1000)} s`;
       this.#record('error', `All sources failed (${reason.message}); retrying in ${(wait / 1000).toFixed(1)} s`, active.source.id, reason.code);
-      this.#failedThisRound = new Set([active.source.id]);
       return;
     }
     this.#record('failover', `Leaving ${sourceLabel(active.source)}: ${reason.message}`, active.source.id, reason.code);
@@ -672,23 +578,12 @@ export class Channel {
   }
 
   /** A single source that ended: follow it again after a backoff, in case it comes back. */
-  #restartEnded(session: Session): void {
+  #restartEnded(session: SourceSession): void {
     const wait = retryDelay(1, this.#deps.tuning.backoff);
     if (this.#deps.clock.now() - session.lastProgressAt < wait) return;
     this.#endSession(session);
     const lease = this.#deps.providers.tryAcquire(session.source);
     if (lease) this.#active = this.#startSession(session.source, lease, 1, 'active');
-  }
-
-  /** The next source after `from` in lineup order that has not failed in this round. */
-  #nextCandidate(from: SourceConfig): SourceConfig | null {
-    const sources = this.#config.sources;
-    const start = sources.findIndex((source) => source.id === from.id);
-    for (let step = 1; step <= sources.length; step += 1) {
-      const candidate = sources[(start + step) % sources.length]!;
-      if (!this.#failedThisRound.has(candidate.id)) return candidate;
-    }
-    return null;
   }
 
   /** Probes the preferred source while another one plays, and returns to it once it is healthy. */
@@ -715,13 +610,6 @@ export class Channel {
   }
 
   // ---- snapshot -------------------------------------------------------------------------------------
-
-  /** What the playlist lists once full: the window's segment count at the recent segment length. */
-  #fullWindowSeconds(listed: readonly StoredSegment[]): number {
-    if (listed.length === 0) return 0;
-    const windowSegments = this.#deps.tuning.windowSegments;
-    return Math.max(sumSeconds(listed), (sumSeconds(listed) / listed.length) * windowSegments);
-  }
 
   #activeSource(): SourceConfig | undefined {
     const sources = this.#config.sources;
@@ -760,7 +648,6 @@ export class Channel {
 
   snapshot(): ChannelSnapshot {
     const window = this.#buffer.window();
-    const last = this.#health.last();
     const { state, reason } = this.#state();
     const active = this.#activeSource();
     return {
@@ -774,25 +661,16 @@ export class Channel {
       activeSourceId: active?.id ?? null,
       pinned: Boolean(this.#config.pinned),
       sources: this.#config.sources.map((source, index) => ({ ...source, label: source.label ?? sourceLabel(source, index) })),
-      health: {
-        bufferedSegments: window.segments.length,
-        bufferedSeconds: round(sumSeconds(window.segments), 3),
-        windowSeconds: round(this.#fullWindowSeconds(window.segments), 3),
-        targetDuration: window.targetDuration,
-        lastDownloadMs: last?.downloadMs ?? null,
-        lastSegmentDuration: last?.durationSec ?? null,
-        downloadRatio: last ? round(last.downloadMs / (last.durationSec * 1000), 3) : null,
-        bitrateBps: this.#health.bitrateBps(),
+      health: channelHealth({
+        window,
+        newest: this.#buffer.newest(),
+        stats: this.#health,
+        windowSegments: this.#deps.tuning.windowSegments,
         errorCount: this.#errorCount,
         lastError: this.#lastError,
         clients: this.#clients.count,
         bytesServed: this.#bytesServed,
-        segmentsStored: this.#buffer.newest() ? this.#buffer.newest()!.seq + 1 : window.mediaSequence,
-        mediaSequence: window.mediaSequence,
-        discontinuitySequence: window.discontinuitySequence,
-        lastSegmentAt: this.#buffer.newest()?.storedAt ?? null,
-        history: this.#health.history(),
-      },
+      }),
       lastSwitch: this.#lastSwitch,
       streamPath: `/stream/${encodeURIComponent(this.#config.id)}`,
     };
@@ -840,11 +718,3 @@ export class Channel {
   }
 }
 
-function sumSeconds(segments: readonly StoredSegment[]): number {
-  return segments.reduce((total, segment) => total + segment.duration, 0);
-}
-
-function round(value: number, places: number): number {
-  const factor = 10 ** places;
-  return Math.round(value * factor) / factor;
-}
