@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { copyFile, open, readFile, rename } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { copyFile, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import type { Lineup } from '../shared/lineup-types.js';
 import { parseLineupJson, serializeLineup } from '../core/lineup/lineup-json.js';
@@ -11,27 +12,60 @@ import { RelayError } from '../core/errors.js';
  */
 export async function readConfigFile(path: string): Promise<Lineup> {
   if (!existsSync(path)) return { channels: [], providers: [] };
-  const text = await readFile(path, 'utf8');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new RelayError('settings-invalid', `${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+  }
   try {
     return parseLineupJson(text);
   } catch (error) {
-    throw new RelayError('settings-invalid', `${path}: ${(error as Error).message}`, { cause: error });
+    const backup = existsSync(`${path}.bak`) ? ` The previous version is in ${path}.bak.` : '';
+    throw new RelayError('settings-invalid', `${path}: ${(error as Error).message}.${backup}`, { cause: error });
   }
 }
 
-/** Writes to a temporary file, flushes it, then renames it over the old one: a crash never leaves half a file. */
+/**
+ * Writes to a temporary file, flushes it, then renames it over the old one: a crash or a full disk never
+ * leaves half a file. The previous version becomes FILE.bak the same way.
+ */
 export async function writeConfigFile(path: string, lineup: Lineup): Promise<void> {
-  const text = serializeLineup(lineup);
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const handle = await open(temporary, 'w', 0o600);
+  const temporary = temporaryName(path);
+  await writeDurably(temporary, serializeLineup(lineup));
   try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
+    if (existsSync(path)) {
+      const backup = temporaryName(`${path}.bak`);
+      try {
+        await copyFile(path, backup);
+        await rename(backup, `${path}.bak`);
+      } finally {
+        await rm(backup, { force: true });
+      }
+    }
+    await rename(temporary, path);
   } finally {
-    await handle.close();
+    await rm(temporary, { force: true });
   }
-  if (existsSync(path)) await copyFile(path, `${path}.bak`);
-  await rename(temporary, path);
+}
+
+async function writeDurably(file: string, text: string): Promise<void> {
+  try {
+    const handle = await open(file, 'wx', 0o600);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    await rm(file, { force: true });
+    throw error;
+  }
+}
+
+function temporaryName(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
 /** Serialises saves so two quick edits never interleave their writes; the last lineup wins. */

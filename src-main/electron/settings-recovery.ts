@@ -32,12 +32,38 @@ export function corruptPathFor(path: string, at: number, tag = 'corrupt'): strin
   return candidate;
 }
 
-/** Copies the settings file to its backup through a temporary file, so the backup is never half written. */
+/**
+ * Copies the settings file to its backup through a temporary file, so the backup is never half written;
+ * a file that does not parse is never copied over a good backup.
+ */
 export function writeBackup(files: SettingsFiles): void {
-  if (!existsSync(files.path)) return;
+  if (!existsSync(files.path) || parsedFile(files.path) === undefined) return;
   const temporary = `${files.backupPath}.tmp`;
-  copyFileSync(files.path, temporary);
-  renameSync(temporary, files.backupPath);
+  try {
+    copyFileSync(files.path, temporary);
+    renameSync(temporary, files.backupPath);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
+
+/**
+ * Checks that the settings file holds `expected`. When it does not (a write cut short by a full disk), the
+ * last good backup is put back and the save fails with an error the shell reports.
+ */
+export function verifyWritten(files: SettingsFiles, expected: unknown): void {
+  const written = parsedFile(files.path);
+  if (written !== undefined && JSON.stringify(written) === JSON.stringify(expected)) return;
+  if (existsSync(files.backupPath) && parsedFile(files.backupPath) !== undefined) copyFileSync(files.backupPath, files.path);
+  throw new Error('The settings could not be written completely (is the disk full?); the previous settings are kept');
+}
+
+function parsedFile(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, '')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import { toConfMigrations } from './settings-migrations.js';
 import {
   backupPathFor,
   openWithRecovery,
+  verifyWritten,
   writeBackup,
   type RecoveryNotice,
   type SettingsFiles,
@@ -63,6 +64,8 @@ export function settingsStoreOptions(cwd: string): ConfOptions<StoredSettings> {
     defaults: STORED_DEFAULTS,
     migrations: toConfMigrations(),
     clearInvalidConfig: false,
+    // A file hand-edited in Notepad starts with a BOM; it is still the user's settings.
+    deserialize: (text: string) => JSON.parse(text.replace(/^\uFEFF/, '')) as StoredSettings,
   };
 }
 
@@ -81,8 +84,15 @@ export function openSettingsStore(options: OpenSettingsOptions): { store: Settin
   writeBackup(files);
 
   const update = (patch: Partial<StoredSettings>): void => {
-    backend.store = { ...backend.store, ...patch };
-    writeBackup(files);
+    const next = { ...backend.store, ...patch };
+    backend.store = next;
+    // conf's atomic write ignores short writes on a full disk: check what landed before trusting it.
+    verifyWritten(files, next);
+    try {
+      writeBackup(files);
+    } catch {
+      // The save itself landed; the older backup stays, still good.
+    }
   };
 
   const store: SettingsStore = {

@@ -4,7 +4,7 @@ import type { ChannelSnapshot, ChannelState, LastError, SwitchInfo, SwitchReason
 import { SegmentBuffer, type PlaylistWindow } from '../buffer/segment-buffer.js';
 import type { StoredSegment } from '../buffer/stored-segment.js';
 import { RelayError } from '../errors.js';
-import { markSplice } from '../media/ts-packets.js';
+import { markSplice, transportInitSection } from '../media/ts-packets.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time.js';
 import { retryDelay } from '../upstream/backoff.js';
@@ -86,6 +86,8 @@ export class Channel {
   #tick: NodeJS.Timeout | null = null;
   #stall: TriggerReason | null = null;
   #failing: string | null = null;
+  /** An EXT-X-MAP has been listed since the buffer was last emptied. */
+  #mapInEffect = false;
   #lastSwitch: SwitchInfo | null = null;
   #lastSwitchAt = 0;
   #lastError: LastError | null = null;
@@ -374,6 +376,7 @@ export class Channel {
     if (this.#tick) clearInterval(this.#tick);
     this.#tick = null;
     this.#buffer.clear();
+    this.#mapInEffect = false;
     this.#health.resetRates();
     this.#stall = null;
     this.#failing = null;
@@ -492,7 +495,7 @@ export class Channel {
         upstreamMsn: segment.upstream.msn,
         storedAt: now,
         downloadMs: segment.downloadMs,
-        ...(segment.init ? { initId: this.#resources.idFor(segment.init.uri, segment.init.bytes) } : {}),
+        ...this.#initFor(session, segment),
         ...(segment.key && segment.upstream.key
           ? {
               encryption: {
@@ -505,6 +508,7 @@ export class Channel {
       },
       now,
     );
+    if (stored.initId !== undefined) this.#mapInEffect = true;
     session.recordStored(segment.bytes.length, seconds, now);
     this.#storedSinceStart += 1;
     const window = this.#buffer.window();
@@ -528,6 +532,17 @@ export class Channel {
     for (const listener of this.#segmentListeners) listener(stored);
     this.#emitChanged();
     this.#wakeWaiters();
+  }
+
+  /**
+   * The init section a segment is listed with: its fMP4 one, or for TS after an fMP4 run its PAT/PMT — an
+   * EXT-X-MAP stays in effect across discontinuities (RFC 8216 §4.3.2.5) until the next one.
+   */
+  #initFor(session: SourceSession, segment: FetchedSegment): { initId?: number } {
+    if (segment.init) return { initId: this.#resources.idFor(segment.init.uri, segment.init.bytes) };
+    if (!this.#mapInEffect || segment.container !== 'ts' || segment.key) return {};
+    const init = transportInitSection(segment.bytes);
+    return init ? { initId: this.#resources.idFor(`ts-init:${session.source.id}`, init) } : {};
   }
 
   // ---- health, stall, failover, failback, idle -------------------------------------------------------

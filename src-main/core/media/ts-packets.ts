@@ -53,6 +53,36 @@ function writeDiscontinuityPacket(target: Buffer, offset: number, start: PidStar
   target[offset + 5] = DISCONTINUITY_INDICATOR;
 }
 
+/**
+ * The PAT and the PMT packet of a segment: an MPEG-TS "media initialization section" (RFC 8216 §4.3.2.5),
+ * needed only where a playlist's earlier EXT-X-MAP (fMP4) would otherwise still apply. Null when absent.
+ */
+export function transportInitSection(segment: Buffer): Buffer | null {
+  const pat = findPacket(segment, (pid) => pid === 0);
+  if (pat < 0 || (segment[pat + 1]! & 0x40) === 0) return null;
+  const payload = pat + 4 + (((segment[pat + 3]! >> 4) & 0x2) !== 0 ? 1 + segment[pat + 4]! : 0);
+  const section = payload + 1 + segment[payload]!;
+  const sectionLength = ((segment[section + 1]! & 0x0f) << 8) | segment[section + 2]!;
+  // Program entries follow the 8-byte header and stop before the CRC; program 0 points at the NIT.
+  for (let entry = section + 8; entry + 4 <= section + 3 + sectionLength - 4 && entry + 4 <= pat + PACKET; entry += 4) {
+    const program = (segment[entry]! << 8) | segment[entry + 1]!;
+    if (program === 0) continue;
+    const pmtPid = ((segment[entry + 2]! & 0x1f) << 8) | segment[entry + 3]!;
+    const pmt = findPacket(segment, (pid) => pid === pmtPid);
+    return pmt < 0 ? null : Buffer.concat([segment.subarray(pat, pat + PACKET), segment.subarray(pmt, pmt + PACKET)]);
+  }
+  return null;
+}
+
+/** Offset of the first packet with payload whose PID matches, or -1. */
+function findPacket(segment: Buffer, matches: (pid: number) => boolean): number {
+  for (let offset = 0; offset + PACKET <= segment.length; offset += PACKET) {
+    const pid = ((segment[offset + 1]! & 0x1f) << 8) | segment[offset + 2]!;
+    if (matches(pid) && (segment[offset + 3]! & 0x10) !== 0) return offset;
+  }
+  return -1;
+}
+
 /** `count` null packets (PID 0x1FFF): valid TS that players discard, to keep a connection alive. */
 export function nullPackets(count: number): Buffer {
   const packets = Buffer.alloc(count * PACKET, 0xff);

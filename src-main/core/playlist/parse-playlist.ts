@@ -1,5 +1,6 @@
 import { Parser } from 'm3u8-parser';
 import { RelayError } from '../errors.js';
+import { checkAttributeLists } from './check-attribute-lists.js';
 import type { InitSection, MasterPlaylist, MediaPlaylist, Playlist, SegmentKey, UpstreamSegment, Variant } from './playlist-types.js';
 
 interface ParsedByterange {
@@ -38,6 +39,7 @@ export function parsePlaylist(text: string, baseUrl: string): Playlist {
   if (!body.startsWith('#EXTM3U')) {
     throw new RelayError('playlist-invalid', `Not an HLS playlist (starts with ${JSON.stringify(body.slice(0, 24))})`);
   }
+  checkAttributeLists(body);
   const manifest = runParser(withoutDrmKeys(body));
   if (/^#EXT-X-STREAM-INF/m.test(body)) return toMaster(manifest, baseUrl);
   return toMedia(manifest, baseUrl);
@@ -87,6 +89,10 @@ function toMedia(manifest: ParsedManifest, baseUrl: string): MediaPlaylist {
     throw new RelayError('playlist-invalid', 'The playlist has neither a target duration nor segments (cut off?)');
   }
   const mediaSequence = nonNegativeInteger(manifest.mediaSequence) ?? 0;
+  if (!Number.isSafeInteger(mediaSequence + (manifest.segments ?? []).length)) {
+    // Past 2^53 consecutive numbers collapse into one: the playlist cannot be followed.
+    throw new RelayError('playlist-invalid', `Media sequence ${manifest.mediaSequence} is too large`);
+  }
   const segments: UpstreamSegment[] = [];
   let pendingDiscontinuity = false;
   (manifest.segments ?? []).forEach((segment, index) => {
@@ -102,7 +108,7 @@ function toMedia(manifest: ParsedManifest, baseUrl: string): MediaPlaylist {
       duration,
       discontinuity: Boolean(segment.discontinuity) || pendingDiscontinuity,
       gap: Boolean(segment.custom?.gap),
-      ...(Number.isFinite(segment.programDateTime) ? { programDateTime: segment.programDateTime } : {}),
+      ...(isRepresentableDate(segment.programDateTime) ? { programDateTime: segment.programDateTime } : {}),
       ...(segment.byterange ? { byterange: toRange(segment.byterange) } : {}),
       ...optionalKey(segment.key, baseUrl),
       ...optionalMap(segment.map, baseUrl),
@@ -130,9 +136,9 @@ function toMaster(manifest: ParsedManifest, baseUrl: string): MasterPlaylist {
     const bandwidth = Number(attributes.BANDWIDTH ?? attributes['AVERAGE-BANDWIDTH'] ?? 0);
     variants.push({
       uri: resolve(entry.uri, baseUrl),
-      bandwidth: Number.isFinite(bandwidth) ? bandwidth : 0,
-      ...(resolution?.width ? { width: resolution.width } : {}),
-      ...(resolution?.height ? { height: resolution.height } : {}),
+      bandwidth: Number.isFinite(bandwidth) && bandwidth > 0 ? bandwidth : 0,
+      ...(resolution?.width && resolution.width > 0 ? { width: resolution.width } : {}),
+      ...(resolution?.height && resolution.height > 0 ? { height: resolution.height } : {}),
       ...(typeof attributes.CODECS === 'string' ? { codecs: attributes.CODECS } : {}),
       ...(typeof attributes.AUDIO === 'string' ? { audioGroup: attributes.AUDIO } : {}),
     });
@@ -147,6 +153,7 @@ function toMaster(manifest: ParsedManifest, baseUrl: string): MasterPlaylist {
 
 function optionalKey(key: ParsedSegment['key'], baseUrl: string): { key?: SegmentKey } {
   if (!key?.uri || !key.method || key.method === 'NONE') return {};
+  if (!KEY_METHODS.has(key.method)) throw new RelayError('playlist-invalid', `Unknown key method ${key.method.slice(0, 40)}`);
   const method = key.method as SegmentKey['method'];
   return {
     key: {
@@ -169,15 +176,33 @@ function ivToBuffer(iv: Uint32Array): Buffer {
 }
 
 function toRange(range: ParsedByterange): { offset: number; length: number } {
-  return { offset: range.offset ?? 0, length: range.length };
+  const offset = range.offset ?? 0;
+  // m3u8-parser turns "-1", "abc" or "@5" into NaN or negative numbers (and carries them to later offsets).
+  if (!Number.isSafeInteger(range.length) || range.length <= 0 || !Number.isSafeInteger(offset) || offset < 0) {
+    throw new RelayError('playlist-invalid', 'Malformed EXT-X-BYTERANGE');
+  }
+  return { offset, length: range.length };
 }
 
+const KEY_METHODS: ReadonlySet<string> = new Set(['AES-128', 'SAMPLE-AES', 'SAMPLE-AES-CTR']);
+
+/** JavaScript dates end at ±8.64e15 ms; a date-time past that cannot be written back. */
+function isRepresentableDate(value: number | undefined): value is number {
+  return value !== undefined && Number.isFinite(value) && Math.abs(value) <= 8.64e15;
+}
+
+/** An absolute http(s) URL: a playlist must not send the relay to file:, data: or other schemes. */
 function resolve(uri: string, baseUrl: string): string {
+  let url: URL;
   try {
-    return new URL(uri, baseUrl).href;
+    url = new URL(uri, baseUrl);
   } catch (error) {
-    throw new RelayError('playlist-invalid', `Bad URI in playlist: ${uri}`, { cause: error });
+    throw new RelayError('playlist-invalid', `Bad URI in playlist: ${uri.slice(0, 200)}`, { cause: error });
   }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new RelayError('playlist-invalid', `URI with scheme ${url.protocol.slice(0, 40)} in playlist`);
+  }
+  return url.href;
 }
 
 function nonNegativeInteger(value: number | undefined): number | undefined {

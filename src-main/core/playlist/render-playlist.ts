@@ -8,8 +8,9 @@ export function segmentPath(channelId: string, segment: Pick<StoredSegment, 'seq
   return `/stream/${encodeURIComponent(channelId)}/segments/${segment.seq}.${EXTENSIONS[segment.container]}`;
 }
 
-export function initPath(channelId: string, initId: number): string {
-  return `/stream/${encodeURIComponent(channelId)}/init/${initId}.mp4`;
+/** Route of an init section: fMP4 (ftyp+moov) or, for TS after an fMP4 run, the PAT and PMT packets. */
+export function initPath(channelId: string, initId: number, container: StoredSegment['container'] = 'fmp4'): string {
+  return `/stream/${encodeURIComponent(channelId)}/init/${initId}.${container === 'ts' ? 'ts' : 'mp4'}`;
 }
 
 export function keyPath(channelId: string, keyId: number): string {
@@ -37,9 +38,10 @@ export function renderPlaylist(channelId: string, window: PlaylistWindow): strin
     const newContext = previous === undefined || segment.discontinuity;
     if (newContext || !sameEncryption(previous, segment)) lines.push(...keyLines(channelId, segment, previous));
     if (segment.initId !== undefined && (newContext || previous?.initId !== segment.initId)) {
-      lines.push(`#EXT-X-MAP:URI="${initPath(channelId, segment.initId)}"`);
+      lines.push(`#EXT-X-MAP:URI="${initPath(channelId, segment.initId, segment.container)}"`);
     }
-    lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(segment.programDateTime).toISOString()}`);
+    const date = new Date(segment.programDateTime);
+    if (!Number.isNaN(date.getTime())) lines.push(`#EXT-X-PROGRAM-DATE-TIME:${date.toISOString()}`);
     lines.push(`#EXTINF:${formatDuration(segment.duration)},`);
     lines.push(segmentPath(channelId, segment));
     previous = segment;

@@ -70,7 +70,8 @@ async function channelRoute(
       response.writeHead(204).end();
       return;
     case 'POST move': {
-      const toIndex = (await body() as { toIndex?: unknown }).toIndex;
+      const input = await body();
+      const toIndex = typeof input === 'object' && input !== null ? (input as { toIndex?: unknown }).toIndex : undefined;
       if (!Number.isInteger(toIndex)) throw new RelayError('bad-request', 'toIndex must be a whole number');
       await relay.moveChannel(channelId, toIndex as number);
       response.writeHead(204).end();

@@ -26,7 +26,7 @@ export interface RelayHandlerOptions {
 export type RelayRequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 const SEGMENT_FILE = /^(\d{1,15})\.(ts|m4s|aac|mp4)$/;
-const RESOURCE_FILE = /^(\d{1,15})\.(mp4|key)$/;
+const RESOURCE_FILE = /^(\d{1,15})\.(mp4|ts|key)$/;
 
 /** The relay's HTTP surface (streams, control API, web UI) as a request handler, without a port. */
 export function createRelayHandler(relay: Relay, options: RelayHandlerOptions): RelayRequestHandler {
@@ -76,7 +76,7 @@ export function createRelayHandler(relay: Relay, options: RelayHandlerOptions): 
       return serveSegment(channel, Number(SEGMENT_FILE.exec(file)![1]), request, response);
     }
     const resource = file ? RESOURCE_FILE.exec(file) : null;
-    if (resource && ((kind === 'init' && resource[2] === 'mp4') || (kind === 'keys' && resource[2] === 'key'))) {
+    if (resource && ((kind === 'init' && resource[2] !== 'key') || (kind === 'keys' && resource[2] === 'key'))) {
       return serveResource(channel, Number(resource[1]), kind === 'init' ? 'init' : 'key', request, response);
     }
     throw new RelayError('not-found', 'No such stream route');

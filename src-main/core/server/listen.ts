@@ -23,6 +23,8 @@ export async function listen(handler: RelayRequestHandler, options: ListenOption
       headersTimeout: 10_000,
       requestTimeout: 60_000,
       keepAliveTimeout: 10_000,
+      // Node checks those timeouts every 30 s by default: a slow client would hold a socket that long.
+      connectionsCheckingInterval: 1000,
       maxHeaderSize: 16 * 1024,
     },
     handler,

@@ -66,7 +66,7 @@ export function serveResource(channel: Channel, id: number, kind: 'init' | 'key'
     sendErrorCode(response, 'not-found', `No ${kind === 'init' ? 'init section' : 'key'} ${id} for ${channel.id}`, STREAM_CORS);
     return;
   }
-  const type = kind === 'init' ? 'video/mp4' : 'application/octet-stream';
+  const type = kind === 'key' ? 'application/octet-stream' : bytes[0] === 0x47 ? 'video/mp2t' : 'video/mp4';
   serveBytes(channel, bytes, { ...STREAM_CORS, 'content-type': type, 'cache-control': 'private, max-age=60' }, request, response);
 }
 

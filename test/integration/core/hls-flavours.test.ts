@@ -46,6 +46,7 @@ beforeAll(async () => {
       channel('br', '/br/index.m3u8'),
       channel('pdt', '/pdt/index.m3u8'),
       channel('capped', '/master.m3u8', { variant: { maxBandwidth: 600_000 } }),
+      { ...channel('mixed', '/f/index.m3u8'), sources: [{ id: 'f', url: '{origin}/f/index.m3u8' }, { id: 'a', url: '{origin}/a/index.m3u8' }] },
       channel('small', '/master.m3u8', { variant: { maxHeight: 200 } }),
     ],
   });
@@ -111,5 +112,19 @@ describe('HLS flavours the relay carries', () => {
     };
     expect(await source('capped')).toBe('c');
     expect(await source('small')).toBe('a');
+  });
+
+  it('gives TS segments after an fMP4 run their own init section, so the fMP4 one no longer applies', async () => {
+    await harness.playlist('mixed');
+    expect((await harness.api('POST', '/api/channels/mixed/switch', { sourceId: 'a' })).status).toBe(200);
+    const playlist = await harness.playlist('mixed');
+    const ts = playlist.segments.filter((segment) => segment.uri.endsWith('.ts'));
+    expect(ts.length).toBeGreaterThan(0);
+    for (const segment of ts) expect(segment.map).toMatch(/^URI="\/stream\/mixed\/init\/\d+\.ts"$/);
+    const init = await harness.fetchBytes(/URI="([^"]+)"/.exec(ts[0]!.map!)![1]!);
+    expect(init.status).toBe(200);
+    expect(init.headers.get('content-type')).toBe('video/mp2t');
+    expect(init.body.length).toBe(376);
+    expect([init.body[0], init.body[188]]).toEqual([0x47, 0x47]);
   });
 });
