@@ -52,8 +52,8 @@ interface PendingSwitch {
   requestedAt: number;
   timer: NodeJS.Timeout;
   waiters: ((result: ChannelSwitchResult) => void)[];
-  /** The source stopped first because its provider was at its connection limit (break-before-make). */
-  brokenSource: SourceConfig | null;
+  /** The source left before the splice: it had delivered nothing, or its provider allowed no extra connection. */
+  replaced: SourceConfig | null;
 }
 
 const TICK_MS = 250;
@@ -86,8 +86,6 @@ export class Channel {
   #tick: NodeJS.Timeout | null = null;
   #stall: TriggerReason | null = null;
   #failing: string | null = null;
-  /** An EXT-X-MAP has been listed since the buffer was last emptied. */
-  #mapInEffect = false;
   #lastSwitch: SwitchInfo | null = null;
   #lastSwitchAt = 0;
   #lastError: LastError | null = null;
@@ -156,8 +154,9 @@ export class Channel {
    */
   async playlistWindow(signal: AbortSignal): Promise<PlaylistWindow | null> {
     const { clock, tuning } = this.#deps;
-    // Nothing being fetched (every source at its provider's limit): waiting would not help.
-    while (!signal.aborted && this.#running && !this.#isReady() && (this.#active || this.#pending)) {
+    // Nothing being fetched (every source at its provider's limit), or a lone source failing again and
+    // again: waiting would not help.
+    while (!signal.aborted && this.#running && !this.#isReady() && (this.#active || this.#pending) && !this.#hopeless()) {
       const target = this.#active?.targetDuration ?? DEFAULT_TARGET_SEC;
       const deadline = this.#startedAt + tuning.firstPlaylistWaitTargetDurations * target * 1000;
       const remaining = deadline - clock.now();
@@ -245,14 +244,16 @@ export class Channel {
     const { clock, providers, tuning } = this.#deps;
     const superseded = this.#pending;
     if (superseded) this.#abandonPending({ ok: false, code: 'switch-superseded', message: `Replaced by a switch to ${sourceLabel(source)}` });
+    let replaced: SourceConfig | null = null;
     // Nothing stored yet from the active source: there is nothing to keep playing, so replace it outright.
-    if (this.#active && this.#active.segments === 0) this.#endSession(this.#active);
-
-    let brokenSource: SourceConfig | null = null;
+    if (this.#active && this.#active.segments === 0) {
+      replaced = this.#active.source;
+      this.#endSession(this.#active);
+    }
     let lease = providers.tryAcquire(source);
     if (!lease && this.#active && providers.sameProvider(this.#active.source, source)) {
       // The provider allows no extra connection: break-before-make.
-      brokenSource = this.#active.source;
+      replaced = this.#active.source;
       this.#endSession(this.#active);
       lease = providers.tryAcquire(source);
     }
@@ -266,7 +267,7 @@ export class Channel {
       const timer = setTimeout(() => {
         this.#failPending(new RelayError('switch-failed', `no playable segment from ${sourceLabel(source)} within ${tuning.switchTimeoutMs / 1000} s`));
       }, tuning.switchTimeoutMs);
-      this.#pending = { session, reason, pin, requestedAt: clock.now(), timer, waiters: [resolve], brokenSource };
+      this.#pending = { session, reason, pin, requestedAt: clock.now(), timer, waiters: [resolve], replaced };
       this.#logSwitchStart(source, reason);
       this.#emitChanged();
     });
@@ -289,7 +290,7 @@ export class Channel {
     this.#store(pending.session, segment);
     const now = clock.now();
     const info: SwitchInfo = {
-      from: previous?.source.id ?? pending.brokenSource?.id ?? null,
+      from: previous?.source.id ?? pending.replaced?.id ?? null,
       to: pending.session.source.id,
       reason: pending.reason,
       at: now,
@@ -376,7 +377,6 @@ export class Channel {
     if (this.#tick) clearInterval(this.#tick);
     this.#tick = null;
     this.#buffer.clear();
-    this.#mapInEffect = false;
     this.#health.resetRates();
     this.#stall = null;
     this.#failing = null;
@@ -508,7 +508,6 @@ export class Channel {
       },
       now,
     );
-    if (stored.initId !== undefined) this.#mapInEffect = true;
     session.recordStored(segment.bytes.length, seconds, now);
     this.#storedSinceStart += 1;
     const window = this.#buffer.window();
@@ -535,12 +534,12 @@ export class Channel {
   }
 
   /**
-   * The init section a segment is listed with: its fMP4 one, or for TS after an fMP4 run its PAT/PMT — an
-   * EXT-X-MAP stays in effect across discontinuities (RFC 8216 §4.3.2.5) until the next one.
+   * The init section a segment is listed with: its fMP4 one, or for TS while fMP4 segments are listed its
+   * PAT/PMT — an EXT-X-MAP stays in effect across discontinuities (RFC 8216 §4.3.2.5) until the next one.
    */
   #initFor(session: SourceSession, segment: FetchedSegment): { initId?: number } {
     if (segment.init) return { initId: this.#resources.idFor(segment.init.uri, segment.init.bytes) };
-    if (!this.#mapInEffect || segment.container !== 'ts' || segment.key) return {};
+    if (segment.container !== 'ts' || segment.key || !this.#buffer.window().segments.some((listed) => listed.container === 'fmp4')) return {};
     const init = transportInitSection(segment.bytes);
     return init ? { initId: this.#resources.idFor(`ts-init:${session.source.id}`, init) } : {};
   }
@@ -641,6 +640,10 @@ export class Channel {
 
   #targetDuration(): number {
     return this.#buffer.window().targetDuration || this.#active?.targetDuration || DEFAULT_TARGET_SEC;
+  }
+
+  #hopeless(): boolean {
+    return this.#config.sources.length < 2 && (this.#active?.follower.failures ?? 0) >= 2;
   }
 
   #isReady(): boolean {

@@ -207,6 +207,7 @@ export function startSourceFollower(
     const recent = new Map<number, string>();
     let newestSeen: number | null = null;
     let pendingSplice = false;
+    let staleReloads = 0;
     while (!signal.aborted) {
       const loadStart = clock.now();
       let playlist: MediaPlaylist;
@@ -226,6 +227,15 @@ export function startSourceFollower(
       listener.playlist({ targetDuration, endList: playlist.endList, newestMsn: newest, segmentCount: playlist.segments.length, variant });
 
       const plan = planSegments(playlist, position, options.liveEdge);
+      // Stale for several reloads, then new numbers: an encoder restart that reused recent numbers and names
+      // cannot be told from a lagging CDN copy (re-fetching would store duplicates), but where it resumes is
+      // marked as a new run.
+      if (plan.kind === 'stale') {
+        if (changedSince(newestSeen, newest)) staleReloads += 1;
+      } else {
+        if (plan.kind === 'continue' && staleReloads >= 2) pendingSplice = true;
+        staleReloads = 0;
+      }
       if (plan.kind === 'gap' || plan.kind === 'reset') {
         logger.info(`Source ${source.id}: ${plan.kind === 'gap' ? 'segments lost, resuming' : 'media sequence restarted'}`);
         if (plan.kind === 'reset') recent.clear();
@@ -270,6 +280,10 @@ export function startSourceFollower(
       controller.abort();
     },
   };
+}
+
+function changedSince(previous: number | null, current: number | null): boolean {
+  return previous !== null && current !== null && current !== previous;
 }
 
 function asRelayError(error: unknown): RelayError {

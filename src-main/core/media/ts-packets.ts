@@ -69,7 +69,12 @@ export function transportInitSection(segment: Buffer): Buffer | null {
     if (program === 0) continue;
     const pmtPid = ((segment[entry + 2]! & 0x1f) << 8) | segment[entry + 3]!;
     const pmt = findPacket(segment, (pid) => pid === pmtPid);
-    return pmt < 0 ? null : Buffer.concat([segment.subarray(pat, pat + PACKET), segment.subarray(pmt, pmt + PACKET)]);
+    if (pmt < 0) return null;
+    const init = Buffer.concat([segment.subarray(pat, pat + PACKET), segment.subarray(pmt, pmt + PACKET)]);
+    // Continuity counters differ from segment to segment; the same tables must make the same init section.
+    init[3]! &= 0xf0;
+    init[PACKET + 3]! &= 0xf0;
+    return init;
   }
   return null;
 }

@@ -53,7 +53,8 @@ export const DEFAULT_UPSTREAM_LIMITS: UpstreamLimits = {
   maxSegmentBytes: 64 * 1024 * 1024,
   maxRedirects: 5,
   redirectCacheSize: 1000,
-  connectionsPerOrigin: 6,
+  // Channels of one provider share the pool: a stalled download must not make the others queue.
+  connectionsPerOrigin: 64,
   keepAliveTimeoutMs: 30_000,
 };
 
