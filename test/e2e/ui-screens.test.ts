@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveUi as serveUiFiles } from '../../src-main/core/server/static-ui.js';
+import { CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 
 /**
  * Looks at the built window in a real Chromium: serves dist/renderer like the relay does (under /ui/),
@@ -18,48 +20,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST = join(ROOT, 'dist', 'renderer');
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 const missing = [
   existsSync(join(DIST, 'index.html')) ? null : `${DIST} (run: npx vite build --config src-renderer/vite.config.ts)`,
-  existsSync(CHROMIUM) ? null : CHROMIUM,
+  existsSync(CHROMIUM_PATH) ? null : CHROMIUM_PATH,
 ].filter((item): item is string => item !== null);
 if (missing.length > 0) console.warn(`ui-screens: skipped, missing ${missing.join(' and ')}`);
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
-
-/** The built UI at /ui/, as the relay serves it; nothing else exists (so the page cannot lean on an API). */
 function serveUi(): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
-    if (!path.startsWith('/ui/')) {
-      response.writeHead(404).end();
-      return;
-    }
-    const file = normalize(join(DIST, path.slice('/ui/'.length) || 'index.html'));
-    if (!file.startsWith(DIST + sep) && file !== DIST) {
-      response.writeHead(403).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
-      () => response.writeHead(404).end(),
-    );
+    const path = new URL(request.url ?? '/', 'http://x').pathname;
+    if (path.startsWith('/ui/')) void serveUiFiles(DIST, decodeURIComponent(path.slice('/ui/'.length)), request, response);
+    else response.writeHead(404).end();
   });
   return new Promise((done) => {
     server.listen(0, '127.0.0.1', () => {
@@ -110,7 +81,7 @@ describe.skipIf(missing.length > 0)('the built window in Chromium', () => {
     await mkdir(SHOTS, { recursive: true });
     ({ server, url } = await serveUi());
     fakeBridge = await bundleFakeBridge();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

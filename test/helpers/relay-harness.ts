@@ -118,3 +118,8 @@ export function sourceChannel(id: string, sourceIds: string[], extra: Partial<Ch
     ...extra,
   };
 }
+
+/** A one-source channel on any origin path: `pathChannel('master', '/master.m3u8')`. */
+export function pathChannel(id: string, path: string, extra: Partial<ChannelConfig> = {}): ChannelConfig {
+  return { id, name: id, enabled: true, sources: [{ id: 's1', url: `{origin}${path}` }], ...extra };
+}

@@ -1,23 +1,16 @@
 import { createDecipheriv } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFixtureSource } from '../../../src-main/demo/fixtures.js';
-import type { ChannelConfig } from '../../../src-main/shared/lineup-types.js';
 import { followRelay } from '../../helpers/follow-relay.js';
 import { fixtureIdentifier, type Identify } from '../../helpers/identify-segments.js';
 import { readPlaylist } from '../../helpers/read-playlist.js';
-import { startHarness, type Harness } from '../../helpers/relay-harness.js';
+import { pathChannel, startHarness, type Harness } from '../../helpers/relay-harness.js';
 
 const KEY = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
 let harness: Harness;
 let identify: Identify;
 
-const channel = (id: string, path: string, extra: Partial<ChannelConfig> = {}): ChannelConfig => ({
-  id,
-  name: id,
-  enabled: true,
-  sources: [{ id: 's1', url: `{origin}${path}` }],
-  ...extra,
-});
+const channel = pathChannel;
 
 beforeAll(async () => {
   identify = await fixtureIdentifier(['a', 'b', 'c']);

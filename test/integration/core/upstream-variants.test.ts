@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followRelay } from '../../helpers/follow-relay.js';
 import { fixtureIdentifier, isSuccessor, type Identify } from '../../helpers/identify-segments.js';
-import { startHarness, type Harness } from '../../helpers/relay-harness.js';
+import { pathChannel, startHarness, type Harness } from '../../helpers/relay-harness.js';
 
 let harness: Harness;
 let identify: Identify;
 
-const channel = (id: string, path: string) => ({ id, name: id, enabled: true, sources: [{ id: 's1', url: `{origin}${path}` }] });
+const channel = pathChannel;
 
 beforeAll(async () => {
   identify = await fixtureIdentifier(['a', 'b', 'c']);
