@@ -7,11 +7,17 @@ import type { Relay } from '../relay/relay.js';
 import { serveContinuousTs } from './continuous-ts.js';
 import { STREAM_CORS, sendBody, sendErrorCode } from './respond.js';
 
-const SEGMENT_TYPES: Record<StoredSegment['container'], string> = {
-  ts: 'video/mp2t',
-  fmp4: 'video/iso.segment',
-  'packed-audio': 'audio/aac',
+/** Built once: segment responses are the hot path of fan-out. */
+const SEGMENT_HEADERS: Record<StoredSegment['container'], Record<string, string>> = {
+  ts: segmentHeaders('video/mp2t'),
+  fmp4: segmentHeaders('video/iso.segment'),
+  'packed-audio': segmentHeaders('audio/aac'),
 };
+
+function segmentHeaders(type: string): Record<string, string> {
+  // A stored segment never changes: players and proxies may keep it while it is listed.
+  return { ...STREAM_CORS, 'content-type': type, 'cache-control': 'public, max-age=60, immutable', 'accept-ranges': 'bytes' };
+}
 
 const PLAYLIST_HEADERS = {
   ...STREAM_CORS,
@@ -49,14 +55,7 @@ export function serveSegment(channel: Channel, seq: number, request: IncomingMes
     sendErrorCode(response, 'not-found', `Segment ${seq} of ${channel.id} is not (or no longer) available`, STREAM_CORS);
     return;
   }
-  const headers = {
-    ...STREAM_CORS,
-    'content-type': SEGMENT_TYPES[segment.container],
-    // A stored segment never changes: players and proxies may keep it while it is listed.
-    'cache-control': 'public, max-age=60, immutable',
-    'accept-ranges': 'bytes',
-  };
-  serveBytes(channel, segment.bytes, headers, request, response);
+  serveBytes(channel, segment.bytes, SEGMENT_HEADERS[segment.container], request, response);
 }
 
 /** GET /stream/<id>/init/<n>.mp4 and /stream/<id>/keys/<n>.key. */
