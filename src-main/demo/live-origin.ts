@@ -72,6 +72,8 @@ export interface MasterVariant {
   bandwidth: number;
   /** e.g. '320x180'. */
   resolution?: string;
+  /** A source serving the variant's audio as a separate rendition (EXT-X-MEDIA TYPE=AUDIO). */
+  audioSourceId?: string;
 }
 
 export type OriginRequestKind = 'playlist' | 'segment' | 'init' | 'key' | 'master' | 'other';
@@ -214,7 +216,10 @@ export async function createLiveOrigin(options: LiveOriginOptions = {}): Promise
   const now = options.now ?? Date.now;
   const sources = await loadSources(options.sources ?? DEMO_SOURCE_IDS, now);
   const variants = options.variants ?? [...sources.values()].map(defaultVariant);
-  for (const variant of variants) sourceOf(sources, variant.sourceId);
+  for (const variant of variants) {
+    sourceOf(sources, variant.sourceId);
+    if (variant.audioSourceId !== undefined) sourceOf(sources, variant.audioSourceId);
+  }
 
   let faultRule = options.fault;
   let base = '';
@@ -289,7 +294,13 @@ export async function createLiveOrigin(options: LiveOriginOptions = {}): Promise
       case 'master':
         return ok(
           MPEGURL,
-          renderOriginMasterPlaylist(variants.map((v) => ({ ...v, uri: `${v.sourceId}/index.m3u8` }))),
+          renderOriginMasterPlaylist(
+            variants.map(({ audioSourceId, ...v }) => ({
+              ...v,
+              uri: `${v.sourceId}/index.m3u8`,
+              ...(audioSourceId === undefined ? {} : { audioUri: `${audioSourceId}/index.m3u8` }),
+            })),
+          ),
         );
       case 'redirect':
         return redirect(`${base}/${route.sourceId}/index.m3u8${url.search}`);

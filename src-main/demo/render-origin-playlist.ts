@@ -26,6 +26,8 @@ export interface OriginVariant {
   uri: string;
   bandwidth: number;
   resolution?: string;
+  /** The playlist of the variant's separate audio rendition. */
+  audioUri?: string;
 }
 
 export function renderOriginPlaylist(playlist: OriginPlaylist): string {
@@ -60,9 +62,14 @@ export function renderOriginPlaylist(playlist: OriginPlaylist): string {
 
 export function renderOriginMasterPlaylist(variants: readonly OriginVariant[]): string {
   const lines = ['#EXTM3U', '#EXT-X-VERSION:3'];
-  for (const variant of variants) {
+  variants.forEach((variant, index) => {
     const resolution = variant.resolution === undefined ? '' : `,RESOLUTION=${variant.resolution}`;
-    lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${variant.bandwidth}${resolution}`, variant.uri);
-  }
+    let audio = '';
+    if (variant.audioUri !== undefined) {
+      lines.push(`#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio-${index}",NAME="Main",DEFAULT=YES,AUTOSELECT=YES,URI="${variant.audioUri}"`);
+      audio = `,AUDIO="audio-${index}"`;
+    }
+    lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${variant.bandwidth}${resolution}${audio}`, variant.uri);
+  });
   return `${lines.join('\n')}\n`;
 }

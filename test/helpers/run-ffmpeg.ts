@@ -34,6 +34,8 @@ export interface FfmpegOptions {
   /** How often -progress reports (ffmpeg's -stats_period, default 0.5 s); smaller gives finer samples. */
   progressPeriodSeconds?: number;
   inputArgs?: string[];
+  /** Where the decoded media goes; default `-f null -` (nowhere). */
+  outputArgs?: string[];
   onStart?: () => void;
 }
 
@@ -56,7 +58,7 @@ export function runFfmpeg(url: string, options: FfmpegOptions): Promise<FfmpegRu
   const args = ['-hide_banner', '-nostdin', '-v', 'warning', ...(options.inputArgs ?? []), '-i', url];
   if (options.seconds !== undefined) args.push('-t', String(options.seconds));
   if (options.progressPeriodSeconds !== undefined) args.push('-stats_period', String(options.progressPeriodSeconds));
-  args.push('-progress', 'pipe:1', '-f', 'null', '-');
+  args.push('-progress', 'pipe:1', ...(options.outputArgs ?? ['-f', 'null', '-']));
   return new Promise((resolve, reject) => {
     const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const samples: ProgressSample[] = [];

@@ -6,11 +6,12 @@ import { checkInitSection, checkMediaSegment, detectContainer, type Container } 
 import { parsePlaylist } from '../playlist/parse-playlist.js';
 import type { MediaPlaylist, UpstreamSegment, Variant } from '../playlist/playlist-types.js';
 import { nextReloadDelay } from '../playlist/reload-delay.js';
-import { selectVariant } from '../playlist/select-variant.js';
+import { selectAudioMedia, selectVariant } from '../playlist/select-variant.js';
 import { isRetryableStatus, retryDelay, type BackoffPolicy } from '../upstream/backoff.js';
 import { LruMap } from '../upstream/lru-map.js';
 import type { ByteRange, UpstreamClient, UpstreamKind } from '../upstream/upstream-client.js';
 import type { Clock } from '../time.js';
+import { createAudioRendition, type AudioRendition } from './audio-rendition.js';
 import { contentKey, planSegments, type FollowPosition } from './plan-segments.js';
 import type { RequestGate } from './request-gate.js';
 
@@ -94,6 +95,7 @@ export function startSourceFollower(
   let failures = 0;
   let mediaUrl: string | null = null;
   let variant: Variant | null = null;
+  let audio: { uri: string; rendition: AudioRendition } | null = null;
   let targetDuration = 6;
 
   async function fetchUpstream(url: string, kind: UpstreamKind, deadlineMs: number, range?: ByteRange) {
@@ -111,8 +113,7 @@ export function startSourceFollower(
   }
 
   async function loadMediaPlaylist(): Promise<MediaPlaylist> {
-    const deadline = clamp(targetDuration * 2000, 3000, 15_000);
-    const response = await fetchUpstream(mediaUrl ?? source.url, 'playlist', deadline);
+    const response = await fetchUpstream(mediaUrl ?? source.url, 'playlist', playlistDeadline());
     const playlist = parsePlaylist(response.body.toString('utf8'), response.finalUrl);
     if (playlist.kind === 'media') {
       mediaUrl ??= response.finalUrl;
@@ -120,11 +121,40 @@ export function startSourceFollower(
     }
     // A master playlist: pick the variant once and keep following it across reloads.
     variant = selectVariant(playlist, source.variant);
-    const variantResponse = await fetchUpstream(variant.uri, 'playlist', deadline);
-    const media = parsePlaylist(variantResponse.body.toString('utf8'), variantResponse.finalUrl);
-    if (media.kind !== 'media') throw new RelayError('playlist-invalid', 'A variant of the master playlist is itself a master playlist');
+    const media = await loadVariant(variant.uri);
     mediaUrl = variant.uri;
+    const audioMedia = selectAudioMedia(playlist, variant);
+    if (audioMedia?.uri !== audio?.uri) {
+      audio = audioMedia ? { uri: audioMedia.uri, rendition: createAudioRendition(audioMedia.uri, {
+              loadPlaylist: loadVariant,
+              loadSegment: loadAudioSegment,
+              clock,
+              logger,
+              backoff: options.backoff,
+              signal,
+            }) } : null;
+    }
     return media;
+  }
+
+  function playlistDeadline(): number {
+    return clamp(targetDuration * 2000, 3000, 15_000);
+  }
+
+  /** A media playlist named by a master playlist (a variant or an audio rendition). */
+  async function loadVariant(url: string): Promise<MediaPlaylist> {
+    const response = await fetchUpstream(url, 'playlist', playlistDeadline());
+    const media = parsePlaylist(response.body.toString('utf8'), response.finalUrl);
+    if (media.kind !== 'media') throw new RelayError('playlist-invalid', 'A playlist named by the master playlist is itself a master playlist');
+    return media;
+  }
+
+  async function loadAudioSegment(segment: UpstreamSegment): Promise<Buffer> {
+    const response = await fetchUpstream(segment.uri, 'segment', clamp(segment.duration * 2000, 2000, 10_000), segment.byterange);
+    if (!segment.key) return response.body;
+    if (segment.key.method !== 'AES-128') throw new RelayError('segment-invalid', `Audio encrypted with ${segment.key.method} cannot be muxed`);
+    const key = await loadKey(segment);
+    return decryptAes128(response.body, key.bytes, key.iv);
   }
 
   function noteFailure(error: RelayError): number {
@@ -149,7 +179,7 @@ export function startSourceFollower(
     return response.body;
   }
 
-  async function downloadSegment(segment: UpstreamSegment, splice: boolean): Promise<FetchedSegment> {
+  async function downloadSegment(segment: UpstreamSegment, splice: boolean, edgeSeconds: number): Promise<FetchedSegment> {
     const deadline = clamp(segment.duration * 4000, 3000, 60_000);
     const response = await fetchUpstream(segment.uri, 'segment', deadline, segment.byterange);
     const init = segment.map ? { uri: segment.map.uri, bytes: await fetchResource(segment.map.uri, 'init', segment.map.byterange) } : undefined;
@@ -159,14 +189,18 @@ export function startSourceFollower(
     const container = detectContainer(plain, init !== undefined);
     // SAMPLE-AES encrypts inside the container, so its structure can be checked as is.
     assertValid(checkMediaSegment(plain, container), 'segment');
+    const discontinuity = segment.discontinuity || splice;
+    // With a separate audio rendition the stored segment is the decrypted video with the audio muxed in.
+    const muxed =
+      audio && container === 'ts' && segment.key?.method !== 'SAMPLE-AES' ? await audio.rendition.muxInto(plain, segment, edgeSeconds, discontinuity) : null;
     return {
       upstream: segment,
-      bytes: response.body,
+      bytes: muxed ?? response.body,
       downloadMs: response.elapsedMs,
       container,
-      discontinuity: segment.discontinuity || splice,
+      discontinuity,
       ...(init ? { init } : {}),
-      ...(key ? { key } : {}),
+      ...(key && !muxed ? { key } : {}),
     };
   }
 
@@ -180,10 +214,10 @@ export function startSourceFollower(
   }
 
   /** Downloads with retries; returns null when the segment has to be skipped. */
-  async function fetchWithRetries(segment: UpstreamSegment, splice: boolean): Promise<FetchedSegment | null> {
+  async function fetchWithRetries(segment: UpstreamSegment, splice: boolean, edgeSeconds: number): Promise<FetchedSegment | null> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const fetched = await downloadSegment(segment, splice);
+        const fetched = await downloadSegment(segment, splice, edgeSeconds);
         noteSuccess();
         return fetched;
       } catch (caught) {
@@ -241,12 +275,13 @@ export function startSourceFollower(
         if (plan.kind === 'reset') recent.clear();
       }
       pendingSplice ||= plan.discontinuity;
+      const edgeSeconds = secondsToEnd(playlist);
       for (const segment of plan.segments) {
         if (signal.aborted) return;
         if (segment.gap) {
           pendingSplice = true;
         } else {
-          const fetched = await fetchWithRetries(segment, pendingSplice);
+          const fetched = await fetchWithRetries(segment, pendingSplice, edgeSeconds.get(segment.msn) ?? 0);
           if (signal.aborted) return;
           if (fetched) listener.segment(fetched);
           pendingSplice = fetched === null;
@@ -280,6 +315,18 @@ export function startSourceFollower(
       controller.abort();
     },
   };
+}
+
+/** For each listed segment: the seconds from its start to the end of the playlist. */
+function secondsToEnd(playlist: MediaPlaylist): Map<number, number> {
+  const seconds = new Map<number, number>();
+  let total = 0;
+  for (let index = playlist.segments.length - 1; index >= 0; index -= 1) {
+    const segment = playlist.segments[index]!;
+    total += segment.duration;
+    seconds.set(segment.msn, total);
+  }
+  return seconds;
 }
 
 function changedSince(previous: number | null, current: number | null): boolean {

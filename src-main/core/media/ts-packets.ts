@@ -1,4 +1,5 @@
-const PACKET = 188;
+import { packetPid, readProgramMap, startsPayloadUnit, TS_PACKET as PACKET } from './ts-tables.js';
+
 const NULL_PID = 0x1fff;
 const DISCONTINUITY_INDICATOR = 0x80;
 const PCR_FLAG = 0x10;
@@ -21,7 +22,7 @@ export function markSplice(segment: Buffer): Buffer {
   const seen = new Set<number>();
   let pcrOffset = -1;
   for (let offset = 0; offset + PACKET <= segment.length; offset += PACKET) {
-    const pid = ((segment[offset + 1]! & 0x1f) << 8) | segment[offset + 2]!;
+    const pid = packetPid(segment, offset);
     const control = segment[offset + 3]!;
     if (pcrOffset < 0 && carriesPcr(segment, offset)) pcrOffset = offset;
     if (pid === NULL_PID || seen.has(pid)) continue;
@@ -58,32 +59,22 @@ function writeDiscontinuityPacket(target: Buffer, offset: number, start: PidStar
  * needed only where a playlist's earlier EXT-X-MAP (fMP4) would otherwise still apply. Null when absent.
  */
 export function transportInitSection(segment: Buffer): Buffer | null {
-  const pat = findPacket(segment, (pid) => pid === 0);
-  if (pat < 0 || (segment[pat + 1]! & 0x40) === 0) return null;
-  const payload = pat + 4 + (((segment[pat + 3]! >> 4) & 0x2) !== 0 ? 1 + segment[pat + 4]! : 0);
-  const section = payload + 1 + segment[payload]!;
-  const sectionLength = ((segment[section + 1]! & 0x0f) << 8) | segment[section + 2]!;
-  // Program entries follow the 8-byte header and stop before the CRC; program 0 points at the NIT.
-  for (let entry = section + 8; entry + 4 <= section + 3 + sectionLength - 4 && entry + 4 <= pat + PACKET; entry += 4) {
-    const program = (segment[entry]! << 8) | segment[entry + 1]!;
-    if (program === 0) continue;
-    const pmtPid = ((segment[entry + 2]! & 0x1f) << 8) | segment[entry + 3]!;
-    const pmt = findPacket(segment, (pid) => pid === pmtPid);
-    if (pmt < 0) return null;
-    const init = Buffer.concat([segment.subarray(pat, pat + PACKET), segment.subarray(pmt, pmt + PACKET)]);
-    // Continuity counters differ from segment to segment; the same tables must make the same init section.
-    init[3]! &= 0xf0;
-    init[PACKET + 3]! &= 0xf0;
-    return init;
-  }
-  return null;
+  const program = readProgramMap(segment);
+  if (!program) return null;
+  const pat = firstTablePacket(segment, 0);
+  const pmt = firstTablePacket(segment, program.pmtPid);
+  if (pat < 0 || pmt < 0) return null;
+  const init = Buffer.concat([segment.subarray(pat, pat + PACKET), segment.subarray(pmt, pmt + PACKET)]);
+  // Continuity counters differ from segment to segment; the same tables must make the same init section.
+  init[3]! &= 0xf0;
+  init[PACKET + 3]! &= 0xf0;
+  return init;
 }
 
-/** Offset of the first packet with payload whose PID matches, or -1. */
-function findPacket(segment: Buffer, matches: (pid: number) => boolean): number {
+/** Offset of the first packet of `pid` that starts a section, or -1. */
+function firstTablePacket(segment: Buffer, pid: number): number {
   for (let offset = 0; offset + PACKET <= segment.length; offset += PACKET) {
-    const pid = ((segment[offset + 1]! & 0x1f) << 8) | segment[offset + 2]!;
-    if (matches(pid) && (segment[offset + 3]! & 0x10) !== 0) return offset;
+    if (packetPid(segment, offset) === pid && startsPayloadUnit(segment, offset)) return offset;
   }
   return -1;
 }

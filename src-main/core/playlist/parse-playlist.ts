@@ -1,7 +1,7 @@
 import { Parser } from 'm3u8-parser';
 import { RelayError } from '../errors.js';
 import { checkAttributeLists } from './check-attribute-lists.js';
-import type { InitSection, MasterPlaylist, MediaPlaylist, Playlist, SegmentKey, UpstreamSegment, Variant } from './playlist-types.js';
+import type { AudioMedia, InitSection, MasterPlaylist, MediaPlaylist, Playlist, SegmentKey, UpstreamSegment, Variant } from './playlist-types.js';
 
 interface ParsedByterange {
   length: number;
@@ -22,7 +22,7 @@ interface ParsedSegment {
 interface ParsedManifest {
   segments?: ParsedSegment[];
   playlists?: { uri?: string; attributes?: Record<string, unknown> }[];
-  mediaGroups?: { AUDIO?: Record<string, Record<string, { uri?: string }>> };
+  mediaGroups?: { AUDIO?: Record<string, Record<string, { uri?: string; default?: boolean }>> };
   targetDuration?: number;
   mediaSequence?: number;
   discontinuitySequence?: number;
@@ -144,11 +144,13 @@ function toMaster(manifest: ParsedManifest, baseUrl: string): MasterPlaylist {
     });
   }
   if (variants.length === 0) throw new RelayError('playlist-invalid', 'Master playlist lists no variants');
-  const audioGroups = manifest.mediaGroups?.AUDIO ?? {};
-  const separateAudioGroups = Object.entries(audioGroups)
-    .filter(([, renditions]) => Object.values(renditions).some((rendition) => Boolean(rendition.uri)))
-    .map(([group]) => group);
-  return { kind: 'master', variants, separateAudioGroups };
+  const audioMedia: AudioMedia[] = [];
+  for (const [groupId, renditions] of Object.entries(manifest.mediaGroups?.AUDIO ?? {})) {
+    for (const [name, rendition] of Object.entries(renditions)) {
+      if (rendition.uri) audioMedia.push({ groupId, name, uri: resolve(rendition.uri, baseUrl), isDefault: Boolean(rendition.default) });
+    }
+  }
+  return { kind: 'master', variants, audioMedia };
 }
 
 function optionalKey(key: ParsedSegment['key'], baseUrl: string): { key?: SegmentKey } {

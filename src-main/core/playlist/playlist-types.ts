@@ -49,11 +49,19 @@ export interface Variant {
   audioGroup?: string;
 }
 
+/** An `#EXT-X-MEDIA:TYPE=AUDIO` rendition that lives in its own playlist (one with a URI). */
+export interface AudioMedia {
+  groupId: string;
+  name: string;
+  uri: string;
+  isDefault: boolean;
+}
+
 export interface MasterPlaylist {
   kind: 'master';
   variants: Variant[];
-  /** AUDIO groups whose renditions live in separate playlists (not muxed into the variant). */
-  separateAudioGroups: string[];
+  /** Audio renditions in separate playlists; renditions without a URI are muxed into the variants. */
+  audioMedia: AudioMedia[];
 }
 
 export type Playlist = MediaPlaylist | MasterPlaylist;

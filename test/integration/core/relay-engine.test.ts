@@ -26,7 +26,9 @@ describe('relay engine against a live origin', () => {
       const upstream = harness!.origin.segmentBytes('a', startMsn + index);
       expect(segment.discontinuity ? unmarkSplice(segment.bytes).equals(upstream) : segment.bytes.equals(upstream)).toBe(true);
     });
-    expect(gets.size).toBe(result.segments.length);
+    // The channel keeps running after the follower stopped reading: a newer segment may already be fetched.
+    const followed = [...gets.keys()].filter((msn) => msn < startMsn + result.segments.length);
+    expect(followed).toHaveLength(result.segments.length);
     for (const [msn, count] of gets) expect(count, `origin GETs of msn ${msn}`).toBe(1);
   });
 });

@@ -327,8 +327,11 @@ describe('parsePlaylist: master playlists (RFC 8216 §4.3.4)', () => {
     ]);
   });
 
-  it('names the audio groups whose renditions are separate playlists, not the muxed ones', () => {
-    expect(master(MASTER).separateAudioGroups).toEqual(['aac']);
+  it('lists the audio renditions that are separate playlists, URIs resolved, not the muxed ones', () => {
+    expect(master(MASTER).audioMedia).toEqual([
+      { groupId: 'aac', name: 'English', uri: 'https://provider.example/live/ch1/audio/en.m3u8', isDefault: true },
+      { groupId: 'aac', name: 'Deutsch', uri: 'https://provider.example/live/ch1/audio/de.m3u8', isDefault: false },
+    ]);
   });
 
   it('treats a variant without BANDWIDTH as 0', () => {

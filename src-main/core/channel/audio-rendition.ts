@@ -1,0 +1,210 @@
+import { isRelayError, RelayError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { checkTransportStream } from '../media/check-segment.js';
+import { firstPesTime, interleaveAudio, mapAudioProgram, splitAudioUnits, type AudioProgram, type AudioUnit } from '../media/ts-mux.js';
+import { isAudioStreamType, packetPid, readProgramMap, timeDifference, type ProgramMap } from '../media/ts-tables.js';
+import type { MediaPlaylist, UpstreamSegment } from '../playlist/playlist-types.js';
+import { contentKey, planSegments, type FollowPosition } from './plan-segments.js';
+import type { Clock } from '../time.js';
+import { retryDelay, type BackoffPolicy } from '../upstream/backoff.js';
+
+export interface AudioRenditionDeps {
+  loadPlaylist(url: string): Promise<MediaPlaylist>;
+  /** The segment's bytes, decrypted. */
+  loadSegment(segment: UpstreamSegment): Promise<Buffer>;
+  clock: Clock;
+  logger: Logger;
+  backoff: BackoffPolicy;
+  /** The follower's: aborts waits when it stops. */
+  signal: AbortSignal;
+}
+
+export interface AudioRendition {
+  /**
+   * The video segment with the rendition's audio muxed in, or null when it cannot be (not TS, no program,
+   * audio already muxed, audio not in TS). `edgeSeconds`: from the segment's start to the end of its
+   * playlist, to find the matching audio when following starts. `newRun`: the video starts a new run.
+   */
+  muxInto(video: Buffer, segment: UpstreamSegment, edgeSeconds: number, newRun: boolean): Promise<Buffer | null>;
+}
+
+const TICKS = 90_000;
+/** Audio decoding this long before a new run's first video frame belongs to what came before. */
+const RUN_START_TOLERANCE = 0.1 * TICKS;
+/** Audio this far behind the video is not sent late: it would only be dropped by the player. */
+const STALE_AUDIO = 2 * TICKS;
+/** Audio this far ahead of the video is on another timeline (a restart on one side): dropped. */
+const FOREIGN_AUDIO = 30 * TICKS;
+/** EXTINF and timestamps disagree by a frame or so. */
+const COVER_TOLERANCE = 0.05 * TICKS;
+const MAX_QUEUED_PACKETS = 20_000;
+const MAX_DOWNLOADS_PER_SEGMENT = 8;
+const MAX_RELOADS_PER_SEGMENT = 6;
+const RELOAD_GAP_MS = 200;
+const RECENT_SEGMENTS = 64;
+
+/**
+ * Follows a separate audio rendition (an EXT-X-MEDIA TYPE=AUDIO playlist of MPEG-TS) alongside a video-only
+ * variant and muxes its audio into each video segment by timestamp, so the relay's single media playlist
+ * (and its continuous TS output) carries sound. Audio segments are planned like the video ones (every one
+ * fetched once, in order); following starts as far from the audio playlist's end as the video is.
+ */
+export function createAudioRendition(url: string, deps: AudioRenditionDeps): AudioRendition {
+  const { clock, logger } = deps;
+  const queue: AudioUnit[] = [];
+  let queuedPackets = 0;
+  /** Where the audio fetched so far ends (its newest segment's first timestamp plus its duration). */
+  let fetchedUntil: number | null = null;
+  let program: AudioProgram | null = null;
+  let position: FollowPosition | null = null;
+  const recent = new Map<number, string>();
+  let planned: UpstreamSegment[] = [];
+  let lastLoadAt = -Infinity;
+  let audioTargetMs = 1000;
+  /** The audio did not reach the video last time even after waiting: do not wait again until it does. */
+  let behind = false;
+  let failures = 0;
+  let pausedUntil = 0;
+  let unsupported = false;
+  let muxedBefore = false;
+
+  async function reload(edgeSeconds: number): Promise<void> {
+    const playlist = await deps.loadPlaylist(url);
+    lastLoadAt = clock.now();
+    audioTargetMs = playlist.targetDuration * 1000;
+    const plan = planSegments(playlist, position, segmentsCovering(playlist.segments, edgeSeconds));
+    if (plan.kind === 'stale') return;
+    if (plan.kind === 'reset') recent.clear();
+    planned = plan.segments;
+  }
+
+  function handled(segment: UpstreamSegment): void {
+    recent.set(segment.msn, contentKey(segment.uri));
+    if (recent.size > RECENT_SEGMENTS) recent.delete(recent.keys().next().value!);
+    position = { lastMsn: segment.msn, recent };
+  }
+
+  async function download(segment: UpstreamSegment, video: ProgramMap): Promise<void> {
+    const bytes = await deps.loadSegment(segment);
+    if (bytes[0] !== 0x47) {
+      // Packed audio (ADTS) and fMP4 renditions are not muxed into TS: the video plays on its own.
+      unsupported = true;
+      logger.warn(`Audio rendition ${url} is not MPEG-TS; relaying the video without it`);
+      return;
+    }
+    const check = checkTransportStream(bytes);
+    if (!check.ok) throw new RelayError('segment-invalid', `Invalid audio segment ${segment.msn}: ${check.reason}`);
+    program ??= mapAudioProgram(bytes, video);
+    if (!program) throw new RelayError('segment-invalid', `Audio segment ${segment.msn} has no readable program`);
+    const units = splitAudioUnits(bytes, program, lastQueuedOf);
+    for (const unit of units) enqueue(unit);
+    if (units[0]) fetchedUntil = units[0].time + Math.round(segment.duration * TICKS);
+  }
+
+  function lastQueuedOf(pid: number): AudioUnit | undefined {
+    const last = queue.at(-1);
+    return last?.packets[0] && packetPid(last.packets[0], 0) === pid ? last : undefined;
+  }
+
+  function enqueue(unit: AudioUnit): void {
+    queue.push(unit);
+    queuedPackets += unit.packets.length;
+    while (queuedPackets > MAX_QUEUED_PACKETS) dropOldest();
+  }
+
+  function dropOldest(): void {
+    const dropped = queue.shift();
+    if (dropped) queuedPackets -= dropped.packets.length;
+  }
+
+  function covers(endTime: number): boolean {
+    return fetchedUntil !== null && timeDifference(fetchedUntil, endTime) >= -COVER_TOLERANCE;
+  }
+
+  /**
+   * Fetches audio until it reaches the video segment's end. The audio playlist often lists that part a
+   * moment after the video one, so it waits for it, up to one audio target duration — once: when the
+   * audio stays behind, later segments go out with what there is until it catches up.
+   */
+  async function fill(endTime: number, edgeSeconds: number, video: ProgramMap): Promise<void> {
+    const deadline = clock.now() + (behind ? 0 : audioTargetMs);
+    let downloads = 0;
+    let reloads = 0;
+    while (!covers(endTime) && !unsupported && !deps.signal.aborted) {
+      const next = planned[0];
+      if (next) {
+        if (!next.gap && downloads >= MAX_DOWNLOADS_PER_SEGMENT) break;
+        planned.shift();
+        handled(next);
+        if (next.gap) continue;
+        downloads += 1;
+        await download(next, video);
+        continue;
+      }
+      const wait = lastLoadAt + RELOAD_GAP_MS - clock.now();
+      if (reloads >= MAX_RELOADS_PER_SEGMENT || (wait > 0 && clock.now() + wait > deadline)) break;
+      if (wait > 0) await clock.sleep(wait, deps.signal);
+      await reload(edgeSeconds);
+      reloads += 1;
+    }
+    behind = !covers(endTime);
+  }
+
+  function take(until: number): Buffer[] {
+    const packets: Buffer[] = [];
+    while (queue[0] && timeDifference(queue[0].time, until) <= 0) {
+      packets.push(...queue[0].packets);
+      dropOldest();
+    }
+    return packets;
+  }
+
+  /** Drops what is too old to send, and what is on another timeline than the video starting at `start`. */
+  function dropOutside(start: number, newRun: boolean): void {
+    const earliest = start - (newRun ? RUN_START_TOLERANCE : STALE_AUDIO);
+    for (let index = queue.length - 1; index >= 0; index -= 1) {
+      const unit = queue[index]!;
+      if (timeDifference(unit.time, earliest) >= 0 && timeDifference(unit.time, start) <= FOREIGN_AUDIO) continue;
+      queuedPackets -= unit.packets.length;
+      queue.splice(index, 1);
+    }
+  }
+
+  return {
+    async muxInto(video, segment, edgeSeconds, newRun) {
+      if (unsupported) return null;
+      const videoProgram = readProgramMap(video);
+      if (!videoProgram || videoProgram.streams.some((stream) => isAudioStreamType(stream.type))) return null;
+      const start = firstPesTime(video, videoProgram);
+      if (start === null) return null;
+      const end = start + Math.round(segment.duration * TICKS);
+      if (clock.now() >= pausedUntil) {
+        try {
+          await fill(end, edgeSeconds, videoProgram);
+          failures = 0;
+        } catch (error) {
+          if (deps.signal.aborted) return null;
+          failures += 1;
+          const wait = retryDelay(failures, deps.backoff, isRelayError(error) ? error.retryAfterMs : undefined);
+          pausedUntil = clock.now() + wait;
+          logger.warn(`Audio rendition ${url}: ${(error as Error).message}; the video goes on, audio again in ${wait} ms`);
+        }
+      }
+      // The first video segment starts a run for the audio too: nothing from before its first frame.
+      dropOutside(start, newRun || !muxedBefore);
+      if (!program || unsupported) return null;
+      muxedBefore = true;
+      return interleaveAudio(video, videoProgram, program, take, end);
+    },
+  };
+}
+
+/** How many segments from the end of a playlist span `seconds`, plus one. */
+function segmentsCovering(segments: UpstreamSegment[], seconds: number): number {
+  let total = 0;
+  for (let index = segments.length - 1; index >= 0; index -= 1) {
+    total += segments[index]!.duration;
+    if (total >= seconds) return segments.length - index + 1;
+  }
+  return segments.length;
+}

@@ -1,0 +1,205 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadFixtureSource } from '../../src-main/demo/fixtures.js';
+import { FFMPEG_ERROR_PATTERNS, runFfmpeg } from '../helpers/run-ffmpeg.js';
+import { hasVlc, startVlc } from '../helpers/run-vlc.js';
+import { startHarness, type Harness, type HarnessOptions } from '../helpers/relay-harness.js';
+import { requireTool } from '../helpers/system-tool.js';
+import { waitUntil } from '../helpers/wait-until.js';
+
+const hasFfmpeg = requireTool('ffmpeg');
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+/**
+ * What ffmpeg's HLS muxer makes with `-var_stream_map "v:0,agroup:… a:0,agroup:…"`: a video-only MPEG-TS
+ * variant and its audio as a separate MPEG-TS rendition, 0.5 s segments, made now.
+ */
+function makeSeparateAudioFixtures(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hls-relay-separate-audio-'));
+  const made = spawnSync('ffmpeg', [
+    '-v', 'error',
+    '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=24',
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+    '-t', '20', '-map', '0:v', '-map', '1:a',
+    '-c:v', 'libx264', '-profile:v', 'main', '-g', '12', '-keyint_min', '12', '-sc_threshold', '0', '-b:v', '150k',
+    '-c:a', 'aac', '-b:a', '64k', '-ac', '1',
+    '-f', 'hls', '-hls_time', '0.5', '-hls_list_size', '0',
+    '-hls_segment_filename', join(dir, '%v', 'seg-%03d.ts'),
+    '-var_stream_map', 'v:0,agroup:aud,name:video a:0,agroup:aud,name:audio',
+    join(dir, '%v', 'index.m3u8'),
+  ]);
+  mkdirSync(join(dir, 'adts'));
+  const adts = spawnSync('ffmpeg', [
+    '-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '20', '-c:a', 'aac', '-b:a', '64k',
+    '-f', 'segment', '-segment_time', '0.5', '-segment_format', 'adts',
+    '-segment_list', join(dir, 'adts', 'index.m3u8'), '-segment_list_type', 'm3u8', join(dir, 'adts', 'seg-%03d.aac'),
+  ]);
+  if (made.status !== 0 || adts.status !== 0) throw new Error(`ffmpeg could not make the fixtures: ${made.stderr}${adts.stderr}`);
+  return dir;
+}
+
+interface ProbedPacket {
+  type: 'video' | 'audio';
+  pts: number;
+  duration: number;
+}
+
+function probePackets(file: string): ProbedPacket[] {
+  const probe = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'packet=codec_type,pts_time,duration_time', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  if (probe.status !== 0) throw new Error(`ffprobe ${file}: ${probe.stderr}`);
+  return probe.stdout
+    .trim()
+    .split('\n')
+    .map((line) => line.split(','))
+    .filter(([type, pts]) => (type === 'video' || type === 'audio') && pts !== 'N/A')
+    .map(([type, pts, duration]) => ({ type: type as ProbedPacket['type'], pts: Number(pts), duration: Number(duration) || 0 }));
+}
+
+const seconds = (packets: ProbedPacket[], type: ProbedPacket['type']) =>
+  packets.filter((packet) => packet.type === type).reduce((total, packet) => total + packet.duration, 0);
+
+/** An origin with the separate-audio master playlist (and the committed muxed source `a`), a relay over it. */
+async function startSeparateAudio(dir: string, extra: Partial<HarnessOptions> = {}): Promise<Harness> {
+  const [video, audio, adts] = await Promise.all(['video', 'audio', 'adts'].map((id) => loadFixtureSource(id, dir)));
+  return startHarness({
+    ...extra,
+    origin: {
+      sources: [{ id: 'video', fixture: video! }, { id: 'audio', fixture: audio! }, { id: 'adts', fixture: adts! }, 'a'],
+      variants: [{ sourceId: 'video', bandwidth: 235_400, resolution: '320x180', audioSourceId: 'audio' }],
+      ...extra.origin,
+    },
+    channels: [
+      {
+        id: 'tv',
+        name: 'tv',
+        enabled: true,
+        sources: [
+          { id: 'split', url: '{origin}/master.m3u8' },
+          { id: 'muxed', url: '{origin}/a/index.m3u8' },
+        ],
+      },
+    ],
+  });
+}
+
+const dir = hasFfmpeg ? makeSeparateAudioFixtures() : '';
+
+describe.skipIf(!hasFfmpeg)('a master playlist whose audio is a separate rendition', () => {
+  it('plays with sound: the audio is muxed into the relayed video by timestamp, continuous and never repeated', async () => {
+    harness = await startSeparateAudio(dir);
+    const h = harness;
+    const recording = join(dir, 'recorded.ts');
+    const [decoded, copied] = await Promise.all([
+      runFfmpeg(`${h.baseUrl}/stream/tv`, { seconds: 8, timeoutMs: 40_000 }),
+      runFfmpeg(`${h.baseUrl}/stream/tv`, { seconds: 8, timeoutMs: 40_000, outputArgs: ['-map', '0', '-c', 'copy', '-y', recording] }),
+    ]);
+    console.log(`separate audio: decoded ${decoded.mediaSeconds.toFixed(2)} s; stderr:\n${decoded.stderr}${copied.stderr}`);
+    for (const run of [decoded, copied]) {
+      expect(run.code).toBe(0);
+      for (const pattern of FFMPEG_ERROR_PATTERNS) expect(run.stderr).not.toMatch(pattern);
+    }
+    const packets = probePackets(recording);
+    const audioPackets = packets.filter((packet) => packet.type === 'audio');
+    const videoPackets = packets.filter((packet) => packet.type === 'video');
+    const span = (list: ProbedPacket[]) => Math.max(...list.map((p) => p.pts + p.duration)) - Math.min(...list.map((p) => p.pts));
+    const audioSeconds = seconds(packets, 'audio');
+    console.log(
+      `recorded: video ${videoPackets.length} packets over ${span(videoPackets).toFixed(2)} s from ${videoPackets[0]?.pts}, ` +
+        `audio ${audioPackets.length} packets, ${audioSeconds.toFixed(2)} s over ${span(audioPackets).toFixed(2)} s from ${audioPackets[0]?.pts}`,
+    );
+    expect(videoPackets.length).toBeGreaterThan(150);
+    expect(audioSeconds).toBeGreaterThan(span(videoPackets) - 0.6);
+    // Every audio frame once, in order: no repeated and no missing audio.
+    const gaps = audioPackets.slice(1).map((packet, index) => packet.pts - audioPackets[index]!.pts);
+    expect(Math.min(...gaps)).toBeGreaterThan(0);
+    expect(Math.max(...gaps)).toBeLessThan(0.05);
+
+    // Each audio segment fetched once, as the video ones.
+    const audioGets = h.origin.requests.filter((r) => r.sourceId === 'audio' && r.kind === 'segment').map((r) => r.msn);
+    expect(new Set(audioGets).size).toBe(audioGets.length);
+  });
+});
+
+describe.skipIf(!hasFfmpeg || !hasVlc())('separate audio in VLC', () => {
+  it('VLC decodes the muxed audio with the picture: no lost audio buffers, no corrupt packets', async () => {
+    harness = await startSeparateAudio(dir);
+    const player = await startVlc(`${harness.baseUrl}/stream/tv`, { maxSeconds: 40 });
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    const run = await player.stop();
+    console.log(`VLC statistics, separate audio: ${JSON.stringify(run.stats)}`);
+    expect(run.stats).not.toBeNull();
+    expect(run.stats).toMatchObject({ demuxCorrupted: 0, audioBuffersLost: 0 });
+    // 48 kHz AAC: 1024 samples a frame, ≈ 47 frames a second; well over 6 s of it.
+    expect(run.stats!.audioDecoded).toBeGreaterThan(6 * 47);
+    expect(run.stats!.videoDecoded).toBeGreaterThan(6 * 24);
+  });
+});
+
+describe.skipIf(!hasFfmpeg)('separate audio across switches and failures', () => {
+  it('every relayed segment carries sound before, between and after switches to and from a muxed source', async () => {
+    harness = await startSeparateAudio(dir);
+    const h = harness;
+    const listedSince = async (seq: number) => (await h.playlist('tv')).segments.filter((segment) => segment.seq > seq);
+    const first = await h.playlist('tv');
+    let lastSeq = first.segments.at(-1)!.seq;
+    for (const sourceId of ['muxed', 'split']) {
+      await waitUntil(async () => (await listedSince(lastSeq)).length >= 3, 10_000, 'three more segments');
+      expect((await h.api('POST', '/api/channels/tv/switch', { sourceId })).status).toBe(200);
+      lastSeq = (await h.playlist('tv')).segments.at(-1)!.seq;
+    }
+    await waitUntil(async () => (await listedSince(lastSeq)).length >= 3, 10_000, 'three segments after the last switch');
+    const playlist = await h.playlist('tv');
+    expect(playlist.segments.filter((segment) => segment.discontinuity).length).toBeGreaterThanOrEqual(2);
+    let video = 0;
+    let audio = 0;
+    const perSegment: [number, number][] = [];
+    for (const segment of playlist.segments) {
+      const file = join(dir, `relayed-${segment.seq}.ts`);
+      const { body } = await h.fetchBytes(segment.uri);
+      writeFileSync(file, body);
+      const packets = probePackets(file);
+      console.log(`segment ${segment.seq}${segment.discontinuity ? ' (discontinuity)' : ''}: video ${seconds(packets, 'video').toFixed(3)} s, audio ${seconds(packets, 'audio').toFixed(3)} s`);
+      perSegment.push([segment.seq, seconds(packets, 'audio')]);
+      video += segment.duration;
+      audio += seconds(packets, 'audio');
+    }
+    for (const [seq, audioSeconds] of perSegment) expect(audioSeconds, `audio in segment ${seq}`).toBeGreaterThan(0.2);
+    expect(audio).toBeGreaterThan(video * 0.9);
+  });
+
+  it('keeps playing the picture when the audio rendition fails, and backs off instead of retrying every segment', async () => {
+    harness = await startSeparateAudio(dir, {
+      origin: { fault: (request) => (request.sourceId === 'audio' && request.kind === 'segment' ? { status: 404 } : undefined) },
+    });
+    const h = harness;
+    const run = await runFfmpeg(`${h.baseUrl}/stream/tv`, { seconds: 4, timeoutMs: 30_000 });
+    expect(run.code).toBe(0);
+    expect(run.mediaSeconds).toBeGreaterThanOrEqual(3.5);
+    const channel = (await h.api('GET', '/api/channels')).json as { channels: { id: string; state: string }[] };
+    expect(channel.channels.find((c) => c.id === 'tv')?.state).toBe('playing');
+    expect(h.requests.filter((r) => r.path.includes('/segments/') && r.status >= 400)).toEqual([]);
+    // Backed off, not hammered: a few attempts in the run, not one per video segment and retry.
+    const audioGets = h.origin.requests.filter((r) => r.sourceId === 'audio' && r.kind === 'segment').length;
+    console.log(`failing audio rendition: ${audioGets} audio GETs during ${run.wallSeconds.toFixed(1)} s`);
+    expect(audioGets).toBeLessThanOrEqual(6);
+  });
+
+  it('relays the picture alone, without retrying, when the separate audio is packed audio (ADTS), not TS', async () => {
+    harness = await startSeparateAudio(dir, {
+      origin: { variants: [{ sourceId: 'video', bandwidth: 235_400, resolution: '320x180', audioSourceId: 'adts' }] },
+    });
+    const h = harness;
+    const run = await runFfmpeg(`${h.baseUrl}/stream/tv`, { seconds: 3, timeoutMs: 30_000 });
+    expect(run.code).toBe(0);
+    expect(run.mediaSeconds).toBeGreaterThanOrEqual(2.5);
+    for (const pattern of FFMPEG_ERROR_PATTERNS) expect(run.stderr).not.toMatch(pattern);
+    expect(h.origin.requests.filter((r) => r.sourceId === 'adts' && r.kind === 'segment')).toHaveLength(1);
+  });
+});
