@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -42,7 +42,46 @@ function makeSeparateAudioFixtures(): string {
     '-segment_list', join(dir, 'adts', 'index.m3u8'), '-segment_list_type', 'm3u8', join(dir, 'adts', 'seg-%03d.aac'),
   ]);
   if (made.status !== 0 || adts.status !== 0) throw new Error(`ffmpeg could not make the fixtures: ${made.stderr}${adts.stderr}`);
+  writePackedAudio(join(dir, 'packed'), Buffer.concat(readdirSync(join(dir, 'adts')).filter((name) => name.endsWith('.aac')).sort().map((name) => readFileSync(join(dir, 'adts', name)))));
   return dir;
+}
+
+/**
+ * Packed audio as RFC 8216 §3.4 has it (ffmpeg cannot write it): ADTS frames, each segment behind an ID3 tag whose PRIV frame carries the transport-stream timestamp, starting where the
+ * video's timestamps start (1.4 s).
+ */
+function writePackedAudio(folder: string, adts: Buffer): void {
+  mkdirSync(folder);
+  const frames: Buffer[] = [];
+  for (let offset = 0; offset + 7 <= adts.length; ) {
+    const length = ((adts[offset + 3]! & 0x03) << 11) | (adts[offset + 4]! << 3) | (adts[offset + 5]! >> 5);
+    frames.push(adts.subarray(offset, offset + length));
+    offset += length;
+  }
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-TARGETDURATION:1', '#EXT-X-MEDIA-SEQUENCE:0'];
+  // Cut where the video's 0.5 s segments are cut (23.4375 frames of 1024 samples at 48 kHz), so both
+  // renditions stay level as the live origin publishes them segment by segment.
+  const cut = (index: number) => Math.round(index * 23.4375);
+  for (let index = 0; cut(index + 1) <= frames.length; index += 1) {
+    const name = `seg-${String(index).padStart(3, '0')}.aac`;
+    const [first, end] = [cut(index), cut(index + 1)];
+    writeFileSync(join(folder, name), Buffer.concat([id3Timestamp(126_000 + first * 1920), ...frames.slice(first, end)]));
+    lines.push(`#EXTINF:${((end - first) * 1024) / 48_000},`, name);
+  }
+  writeFileSync(join(folder, 'index.m3u8'), `${lines.join('\n')}\n`);
+}
+
+function id3Timestamp(ticks: number): Buffer {
+  const owner = Buffer.from('com.apple.streaming.transportStreamTimestamp\0', 'latin1');
+  const stamp = Buffer.alloc(8);
+  stamp.writeBigUInt64BE(BigInt(ticks));
+  const body = Buffer.concat([owner, stamp]);
+  const frame = Buffer.concat([Buffer.from('PRIV', 'latin1'), syncsafe(body.length), Buffer.from([0, 0]), body]);
+  return Buffer.concat([Buffer.from('ID3', 'latin1'), Buffer.from([4, 0, 0]), syncsafe(frame.length), frame]);
+}
+
+function syncsafe(value: number): Buffer {
+  return Buffer.from([(value >> 21) & 0x7f, (value >> 14) & 0x7f, (value >> 7) & 0x7f, value & 0x7f]);
 }
 
 interface ProbedPacket {
@@ -67,11 +106,11 @@ const seconds = (packets: ProbedPacket[], type: ProbedPacket['type']) =>
 
 /** An origin with the separate-audio master playlist (and the committed muxed source `a`), a relay over it. */
 async function startSeparateAudio(dir: string, extra: Partial<HarnessOptions> = {}): Promise<Harness> {
-  const [video, audio, adts] = await Promise.all(['video', 'audio', 'adts'].map((id) => loadFixtureSource(id, dir)));
+  const [video, audio, adts, packed] = await Promise.all(['video', 'audio', 'adts', 'packed'].map((id) => loadFixtureSource(id, dir)));
   return startHarness({
     ...extra,
     origin: {
-      sources: [{ id: 'video', fixture: video! }, { id: 'audio', fixture: audio! }, { id: 'adts', fixture: adts! }, 'a'],
+      sources: [{ id: 'video', fixture: video! }, { id: 'audio', fixture: audio! }, { id: 'adts', fixture: adts! }, { id: 'packed', fixture: packed! }, 'a'],
       variants: [{ sourceId: 'video', bandwidth: 235_400, resolution: '320x180', audioSourceId: 'audio' }],
       ...extra.origin,
     },
@@ -191,7 +230,26 @@ describe.skipIf(!hasFfmpeg)('separate audio across switches and failures', () =>
     expect(audioGets).toBeLessThanOrEqual(6);
   });
 
-  it('relays the picture alone, without retrying, when the separate audio is packed audio (ADTS), not TS', async () => {
+  it('muxes AAC packed audio (ID3-timestamped ADTS) as an MPEG-TS audio stream', async () => {
+    harness = await startSeparateAudio(dir, {
+      origin: { variants: [{ sourceId: 'video', bandwidth: 235_400, resolution: '320x180', audioSourceId: 'packed' }] },
+    });
+    const h = harness;
+    const recording = join(dir, 'recorded-packed.ts');
+    const run = await runFfmpeg(`${h.baseUrl}/stream/tv`, { seconds: 5, timeoutMs: 30_000, outputArgs: ['-map', '0', '-c', 'copy', '-y', recording] });
+    console.log(`packed audio: ${run.stderr}`);
+    expect(run.code).toBe(0);
+    for (const pattern of FFMPEG_ERROR_PATTERNS) expect(run.stderr).not.toMatch(pattern);
+    const packets = probePackets(recording);
+    const audioPackets = packets.filter((packet) => packet.type === 'audio');
+    console.log(`packed audio recorded: video ${seconds(packets, 'video').toFixed(2)} s, audio ${seconds(packets, 'audio').toFixed(2)} s`);
+    expect(seconds(packets, 'audio')).toBeGreaterThan(seconds(packets, 'video') - 0.6);
+    const gaps = audioPackets.slice(1).map((packet, index) => packet.pts - audioPackets[index]!.pts);
+    expect(Math.min(...gaps)).toBeGreaterThan(0);
+    expect(Math.max(...gaps)).toBeLessThan(0.05);
+  });
+
+  it('relays the picture alone, without retrying, when the separate audio cannot be placed in time (ADTS without ID3)', async () => {
     harness = await startSeparateAudio(dir, {
       origin: { variants: [{ sourceId: 'video', bandwidth: 235_400, resolution: '320x180', audioSourceId: 'adts' }] },
     });

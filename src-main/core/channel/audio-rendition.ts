@@ -1,7 +1,16 @@
 import { isRelayError, RelayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { checkTransportStream } from '../media/check-segment.js';
-import { firstPesTime, interleaveAudio, mapAudioProgram, splitAudioUnits, type AudioProgram, type AudioUnit } from '../media/ts-mux.js';
+import { ADTS_STREAM_TYPE, packetizeAdts, readPackedAudio } from '../media/packed-audio.js';
+import {
+  firstPesTime,
+  interleaveAudio,
+  mapAudioProgram,
+  splitAudioUnits,
+  syntheticAudioProgram,
+  type AudioProgram,
+  type AudioUnit,
+} from '../media/ts-mux.js';
 import { isAudioStreamType, packetPid, readProgramMap, timeDifference, type ProgramMap } from '../media/ts-tables.js';
 import type { MediaPlaylist, UpstreamSegment } from '../playlist/playlist-types.js';
 import { contentKey, planSegments, type FollowPosition } from './plan-segments.js';
@@ -22,7 +31,7 @@ export interface AudioRenditionDeps {
 export interface AudioRendition {
   /**
    * The video segment with the rendition's audio muxed in, or null when it cannot be (not TS, no program,
-   * audio already muxed, audio not in TS). `edgeSeconds`: from the segment's start to the end of its
+   * audio already muxed, audio neither TS nor timestamped AAC). `edgeSeconds`: from the segment's start to the end of its
    * playlist, to find the matching audio when following starts. `newRun`: the video starts a new run.
    */
   muxInto(video: Buffer, segment: UpstreamSegment, edgeSeconds: number, newRun: boolean): Promise<Buffer | null>;
@@ -44,7 +53,8 @@ const RELOAD_GAP_MS = 200;
 const RECENT_SEGMENTS = 64;
 
 /**
- * Follows a separate audio rendition (an EXT-X-MEDIA TYPE=AUDIO playlist of MPEG-TS) alongside a video-only
+ * Follows a separate audio rendition (an EXT-X-MEDIA TYPE=AUDIO playlist of MPEG-TS, or of AAC packed audio
+ * with ID3 timestamps) alongside a video-only
  * variant and muxes its audio into each video segment by timestamp, so the relay's single media playlist
  * (and its continuous TS output) carries sound. Audio segments are planned like the video ones (every one
  * fetched once, in order); following starts as far from the audio playlist's end as the video is.
@@ -67,6 +77,7 @@ export function createAudioRendition(url: string, deps: AudioRenditionDeps): Aud
   let pausedUntil = 0;
   let unsupported = false;
   let muxedBefore = false;
+  const packedCounter = { value: 0 };
 
   async function reload(edgeSeconds: number): Promise<void> {
     const playlist = await deps.loadPlaylist(url);
@@ -86,19 +97,30 @@ export function createAudioRendition(url: string, deps: AudioRenditionDeps): Aud
 
   async function download(segment: UpstreamSegment, video: ProgramMap): Promise<void> {
     const bytes = await deps.loadSegment(segment);
-    if (bytes[0] !== 0x47) {
-      // Packed audio (ADTS) and fMP4 renditions are not muxed into TS: the video plays on its own.
-      unsupported = true;
-      logger.warn(`Audio rendition ${url} is not MPEG-TS; relaying the video without it`);
-      return;
-    }
+    const units = bytes[0] === 0x47 ? transportUnits(bytes, segment, video) : packedUnits(bytes, video);
+    if (!units) return;
+    for (const unit of units) enqueue(unit);
+    if (units[0]) fetchedUntil = units[0].time + Math.round(segment.duration * TICKS);
+  }
+
+  function transportUnits(bytes: Buffer, segment: UpstreamSegment, video: ProgramMap): AudioUnit[] {
     const check = checkTransportStream(bytes);
     if (!check.ok) throw new RelayError('segment-invalid', `Invalid audio segment ${segment.msn}: ${check.reason}`);
     program ??= mapAudioProgram(bytes, video);
     if (!program) throw new RelayError('segment-invalid', `Audio segment ${segment.msn} has no readable program`);
-    const units = splitAudioUnits(bytes, program, lastQueuedOf);
-    for (const unit of units) enqueue(unit);
-    if (units[0]) fetchedUntil = units[0].time + Math.round(segment.duration * TICKS);
+    return splitAudioUnits(bytes, program, lastQueuedOf);
+  }
+
+  /** AAC packed audio with its ID3 timestamp, made into TS; anything else is not muxed. */
+  function packedUnits(bytes: Buffer, video: ProgramMap): AudioUnit[] | null {
+    const packed = readPackedAudio(bytes);
+    program ??= packed ? syntheticAudioProgram(ADTS_STREAM_TYPE, video) : null;
+    const units = packed && program ? packetizeAdts(bytes, packed.framesAt, packed.time, program.streams[0]!.pid, packedCounter) : [];
+    if (units.length > 0) return units;
+    // fMP4, MP3 or AC-3 packed audio, or AAC without a timestamp: the video plays on its own.
+    unsupported = true;
+    logger.warn(`Audio rendition ${url} is neither MPEG-TS nor timestamped AAC; relaying the video without it`);
+    return null;
   }
 
   function lastQueuedOf(pid: number): AudioUnit | undefined {

@@ -34,16 +34,11 @@ const LAST_PID = 0x1ffe;
 export function mapAudioProgram(audio: Buffer, video: ProgramMap): AudioProgram | null {
   const program = readProgramMap(audio);
   if (!program || program.streams.length === 0) return null;
-  const taken = new Set([0, 1, 0x11, 0x1fff, video.pmtPid, ...video.streams.map((stream) => stream.pid)]);
+  const taken = pidsInUse(video);
   const pids = new Map<number, number>();
-  let candidate = FIRST_FREE_PID;
   for (const stream of program.streams) {
-    let pid = stream.pid;
-    if (taken.has(pid)) {
-      while (taken.has(candidate) && candidate <= LAST_PID) candidate += 1;
-      if (candidate > LAST_PID) return null;
-      pid = candidate;
-    }
+    const pid = taken.has(stream.pid) ? freePid(taken) : stream.pid;
+    if (pid === null) return null;
     taken.add(pid);
     pids.set(stream.pid, pid);
   }
@@ -55,6 +50,24 @@ export function mapAudioProgram(audio: Buffer, video: ProgramMap): AudioProgram 
     return { type: stream.type, pid, entry };
   });
   return { streams, pids };
+}
+
+/** One audio stream made by the relay (from packed audio), on a PID the video's program leaves free. */
+export function syntheticAudioProgram(type: number, video: ProgramMap): AudioProgram | null {
+  const pid = freePid(pidsInUse(video));
+  if (pid === null) return null;
+  const entry = Buffer.from([type, 0xe0 | (pid >> 8), pid & 0xff, 0xf0, 0x00]);
+  return { streams: [{ type, pid, entry }], pids: new Map() };
+}
+
+/** PAT, CAT, SDT, null packets, the PMT and the video's streams. */
+function pidsInUse(video: ProgramMap): Set<number> {
+  return new Set([0, 1, 0x11, 0x1fff, video.pmtPid, ...video.streams.map((stream) => stream.pid)]);
+}
+
+function freePid(taken: ReadonlySet<number>): number | null {
+  for (let pid = FIRST_FREE_PID; pid <= LAST_PID; pid += 1) if (!taken.has(pid)) return pid;
+  return null;
 }
 
 /**
