@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readBoxes } from '../../src-main/core/media/mp4-boxes.js';
 import { loadFixtureSource } from '../../src-main/demo/fixtures.js';
 
 export interface SegmentIdentity {
@@ -19,7 +20,15 @@ export async function fixtureIdentifier(sourceIds: readonly string[]): Promise<I
       byHash.set(hash(segment.bytes), { sourceId, index, loopLength: fixture.segments.length });
     });
   }
-  return (bytes) => byHash.get(hash(bytes)) ?? byHash.get(hash(unmarkSplice(bytes))) ?? null;
+  return (bytes) => byHash.get(hash(bytes)) ?? byHash.get(hash(unmarkSplice(bytes))) ?? byHash.get(hash(withoutInitSection(bytes))) ?? null;
+}
+
+/** The upstream bytes of an fMP4 segment the relay sent with its init section in front (a new run's first). */
+export function withoutInitSection(bytes: Buffer): Buffer {
+  const boxes = readBoxes(bytes);
+  if (!boxes.ok) return bytes;
+  const moov = boxes.boxes.findIndex((box) => box.type === 'moov');
+  return moov < 0 ? bytes : bytes.subarray(boxes.boxes[moov]!.end);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { isRelayError, RelayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { checkTransportStream } from '../media/check-segment.js';
+import { mergeAudioInit, muxFragments, readFragments, readInitTracks, retrackFragment, type MergedInit, type Mp4Track } from '../media/mp4-mux.js';
 import { ADTS_STREAM_TYPE, packetizeAdts, readPackedAudio } from '../media/packed-audio.js';
 import {
   firstPesTime,
@@ -12,7 +13,7 @@ import {
   type AudioUnit,
 } from '../media/ts-mux.js';
 import { isAudioStreamType, packetPid, readProgramMap, timeDifference, type ProgramMap } from '../media/ts-tables.js';
-import type { MediaPlaylist, UpstreamSegment } from '../playlist/playlist-types.js';
+import type { InitSection, MediaPlaylist, UpstreamSegment } from '../playlist/playlist-types.js';
 import { contentKey, planSegments, type FollowPosition } from './plan-segments.js';
 import type { Clock } from '../time.js';
 import { retryDelay, type BackoffPolicy } from '../upstream/backoff.js';
@@ -21,6 +22,8 @@ export interface AudioRenditionDeps {
   loadPlaylist(url: string): Promise<MediaPlaylist>;
   /** The segment's bytes, decrypted. */
   loadSegment(segment: UpstreamSegment): Promise<Buffer>;
+  /** The init section an EXT-X-MAP names. */
+  loadInit(map: InitSection): Promise<Buffer>;
   clock: Clock;
   logger: Logger;
   backoff: BackoffPolicy;
@@ -28,13 +31,33 @@ export interface AudioRenditionDeps {
   signal: AbortSignal;
 }
 
+/** A video segment (decrypted) and, for fMP4, the init section it is listed with. */
+export interface VideoSegment {
+  bytes: Buffer;
+  init?: { uri: string; bytes: Buffer };
+}
+
 export interface AudioRendition {
   /**
-   * The video segment with the rendition's audio muxed in, or null when it cannot be (not TS, no program,
-   * audio already muxed, audio neither TS nor timestamped AAC). `edgeSeconds`: from the segment's start to the end of its
+   * The video segment with the rendition's audio muxed in (for fMP4 with its own init section, the video's
+   * plus the audio track), or null when it cannot be (audio already muxed, no program or track, audio in
+   * a container the video's cannot take). `edgeSeconds`: from the segment's start to the end of its
    * playlist, to find the matching audio when following starts. `newRun`: the video starts a new run.
    */
-  muxInto(video: Buffer, segment: UpstreamSegment, edgeSeconds: number, newRun: boolean): Promise<Buffer | null>;
+  muxInto(video: VideoSegment, segment: UpstreamSegment, edgeSeconds: number, newRun: boolean): Promise<VideoSegment | null>;
+}
+
+/** How one video segment takes audio: when it starts (90 kHz), and its container's way of splitting and muxing. */
+interface VideoTarget {
+  start: number;
+  audioUnits(bytes: Buffer, segment: UpstreamSegment): Promise<AudioUnit[] | null>;
+  mux(end: number): VideoSegment | null;
+}
+
+interface AudioInit {
+  uri: string;
+  bytes: Buffer;
+  tracks: Mp4Track[] | null;
 }
 
 const TICKS = 90_000;
@@ -42,27 +65,31 @@ const TICKS = 90_000;
 const RUN_START_TOLERANCE = 0.1 * TICKS;
 /** Audio this far behind the video is not sent late: it would only be dropped by the player. */
 const STALE_AUDIO = 2 * TICKS;
-/** Audio this far ahead of the video is on another timeline (a restart on one side): dropped. */
-const FOREIGN_AUDIO = 30 * TICKS;
+/**
+ * Audio this far ahead of the video is on another timeline (a restart or loop on one side): dropped, and
+ * not counted as covering the video, so following goes on to where the audio's new timeline begins.
+ */
+const FOREIGN_AUDIO = 10 * TICKS;
 /** EXTINF and timestamps disagree by a frame or so. */
 const COVER_TOLERANCE = 0.05 * TICKS;
-const MAX_QUEUED_PACKETS = 20_000;
+/** About 20 000 TS packets: minutes of audio. */
+const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 const MAX_DOWNLOADS_PER_SEGMENT = 8;
 const MAX_RELOADS_PER_SEGMENT = 6;
 const RELOAD_GAP_MS = 200;
 const RECENT_SEGMENTS = 64;
 
 /**
- * Follows a separate audio rendition (an EXT-X-MEDIA TYPE=AUDIO playlist of MPEG-TS, or of AAC packed audio
- * with ID3 timestamps) alongside a video-only
- * variant and muxes its audio into each video segment by timestamp, so the relay's single media playlist
- * (and its continuous TS output) carries sound. Audio segments are planned like the video ones (every one
- * fetched once, in order); following starts as far from the audio playlist's end as the video is.
+ * Follows a separate audio rendition (an EXT-X-MEDIA TYPE=AUDIO playlist of MPEG-TS, of AAC packed audio
+ * with ID3 timestamps, or of fMP4 next to fMP4 video) alongside a video-only variant and muxes its audio
+ * into each video segment by timestamp, so the relay's single media playlist (and its continuous TS
+ * output) carries sound. Audio segments are planned like the video ones (every one fetched once, in
+ * order); following starts as far from the audio playlist's end as the video is.
  */
 export function createAudioRendition(url: string, deps: AudioRenditionDeps): AudioRendition {
   const { clock, logger } = deps;
   const queue: AudioUnit[] = [];
-  let queuedPackets = 0;
+  let queuedBytes = 0;
   /** Where the audio fetched so far ends (its newest segment's first timestamp plus its duration). */
   let fetchedUntil: number | null = null;
   let program: AudioProgram | null = null;
@@ -78,6 +105,9 @@ export function createAudioRendition(url: string, deps: AudioRenditionDeps): Aud
   let unsupported = false;
   let muxedBefore = false;
   const packedCounter = { value: 0 };
+  let audioInit: AudioInit | null = null;
+  let merged: { video: Buffer; audio: Buffer; init: MergedInit | null } | null = null;
+  const fragmentSequence = { value: 0 };
 
   async function reload(edgeSeconds: number): Promise<void> {
     const playlist = await deps.loadPlaylist(url);
@@ -95,11 +125,13 @@ export function createAudioRendition(url: string, deps: AudioRenditionDeps): Aud
     position = { lastMsn: segment.msn, recent };
   }
 
-  async function download(segment: UpstreamSegment, video: ProgramMap): Promise<void> {
+  async function download(segment: UpstreamSegment, target: VideoTarget): Promise<void> {
     const bytes = await deps.loadSegment(segment);
-    const units = bytes[0] === 0x47 ? transportUnits(bytes, segment, video) : packedUnits(bytes, video);
+    const units = await target.audioUnits(bytes, segment);
     if (!units) return;
     for (const unit of units) enqueue(unit);
+    // TS packets continuing a PES begun in the previous segment joined a queued unit: count them too.
+    queuedBytes = queue.reduce((total, unit) => total + unitBytes(unit), 0);
     if (units[0]) fetchedUntil = units[0].time + Math.round(segment.duration * TICKS);
   }
 
@@ -117,10 +149,83 @@ export function createAudioRendition(url: string, deps: AudioRenditionDeps): Aud
     program ??= packed ? syntheticAudioProgram(ADTS_STREAM_TYPE, video) : null;
     const units = packed && program ? packetizeAdts(bytes, packed.framesAt, packed.time, program.streams[0]!.pid, packedCounter) : [];
     if (units.length > 0) return units;
-    // fMP4, MP3 or AC-3 packed audio, or AAC without a timestamp: the video plays on its own.
+    // MP3 or AC-3 packed audio, or AAC without a timestamp: the video plays on its own.
+    return notMuxable('is neither MPEG-TS nor timestamped AAC');
+  }
+
+  function notMuxable(reason: string): null {
     unsupported = true;
-    logger.warn(`Audio rendition ${url} is neither MPEG-TS nor timestamped AAC; relaying the video without it`);
+    logger.warn(`Audio rendition ${url} ${reason}; relaying the video without it`);
     return null;
+  }
+
+  /** The fragments of an fMP4 audio segment, each a copy to be given the merged init's track id. */
+  async function fragmentUnits(bytes: Buffer, segment: UpstreamSegment): Promise<AudioUnit[] | null> {
+    if (!segment.map) return notMuxable('is not fMP4 like its video');
+    const init = await deps.loadInit(segment.map);
+    if (audioInit?.uri !== segment.map.uri || !audioInit.bytes.equals(init)) audioInit = { uri: segment.map.uri, bytes: init, tracks: readInitTracks(init) };
+    const layout = audioInit.tracks ? readFragments(bytes, audioInit.tracks) : null;
+    if (!layout || layout.fragments.some((fragment) => fragment.trackIds.length !== 1)) {
+      throw new RelayError('segment-invalid', `Audio segment ${segment.msn} has no readable single-track fragments`);
+    }
+    const segmentEnd = layout.fragments[0]!.time + Math.round(segment.duration * TICKS);
+    return layout.fragments.map((fragment, index) => ({
+      time: fragment.time,
+      end: layout.fragments[index + 1]?.time ?? segmentEnd,
+      packets: [Buffer.from(bytes.subarray(fragment.start, fragment.end))],
+    }));
+  }
+
+  /** The video's init section with the audio track added; null until the audio's init is known, or when they cannot merge. */
+  function mergedInit(video: Buffer): MergedInit | null {
+    if (!audioInit) return null;
+    if (merged?.video !== video || merged.audio !== audioInit.bytes) {
+      merged = { video, audio: audioInit.bytes, init: mergeAudioInit(video, audioInit.bytes) };
+      if (!merged.init) notMuxable('has an init section whose sound track cannot join the video\'s');
+    }
+    return merged.init;
+  }
+
+  function transportTarget(video: Buffer): VideoTarget | null {
+    const videoProgram = readProgramMap(video);
+    if (!videoProgram || videoProgram.streams.some((stream) => isAudioStreamType(stream.type))) return null;
+    const start = firstPesTime(video, videoProgram);
+    if (start === null) return null;
+    return {
+      start,
+      audioUnits: async (bytes, segment) => {
+        if (segment.map) return notMuxable('is fMP4 but its video MPEG-TS');
+        return bytes[0] === 0x47 ? transportUnits(bytes, segment, videoProgram) : packedUnits(bytes, videoProgram);
+      },
+      mux: (end) => {
+        if (!program) return null;
+        const bytes = interleaveAudio(video, videoProgram, program, (until) => take(until).flatMap((unit) => unit.packets), end);
+        return bytes ? { bytes } : null;
+      },
+    };
+  }
+
+  function fragmentTarget(video: Buffer, init: { uri: string; bytes: Buffer }): VideoTarget | null {
+    const tracks = readInitTracks(init.bytes);
+    const layout = tracks && !tracks.some((track) => track.handler === 'soun') ? readFragments(video, tracks) : null;
+    if (!layout) return null;
+    return {
+      start: layout.fragments[0]!.time,
+      audioUnits: fragmentUnits,
+      mux: (end) => {
+        const withAudio = mergedInit(init.bytes);
+        if (!withAudio || !audioInit) return null;
+        const audio = take(end - COVER_TOLERANCE).map((unit) => {
+          const fragment = unit.packets[0]!;
+          retrackFragment(fragment, withAudio.audioTrackId);
+          return { time: unit.time, bytes: fragment };
+        });
+        return {
+          bytes: muxFragments(video, layout, audio, fragmentSequence),
+          init: { uri: `${init.uri}#with-audio=${audioInit.uri}`, bytes: withAudio.bytes },
+        };
+      },
+    };
   }
 
   function lastQueuedOf(pid: number): AudioUnit | undefined {
@@ -130,17 +235,19 @@ export function createAudioRendition(url: string, deps: AudioRenditionDeps): Aud
 
   function enqueue(unit: AudioUnit): void {
     queue.push(unit);
-    queuedPackets += unit.packets.length;
-    while (queuedPackets > MAX_QUEUED_PACKETS) dropOldest();
+    queuedBytes += unitBytes(unit);
+    while (queuedBytes > MAX_QUEUED_BYTES) dropOldest();
   }
 
   function dropOldest(): void {
     const dropped = queue.shift();
-    if (dropped) queuedPackets -= dropped.packets.length;
+    if (dropped) queuedBytes -= unitBytes(dropped);
   }
 
   function covers(endTime: number): boolean {
-    return fetchedUntil !== null && timeDifference(fetchedUntil, endTime) >= -COVER_TOLERANCE;
+    if (fetchedUntil === null) return false;
+    const ahead = timeDifference(fetchedUntil, endTime);
+    return ahead >= -COVER_TOLERANCE && ahead <= FOREIGN_AUDIO;
   }
 
   /**
@@ -148,7 +255,7 @@ export function createAudioRendition(url: string, deps: AudioRenditionDeps): Aud
    * moment after the video one, so it waits for it, up to one audio target duration — once: when the
    * audio stays behind, later segments go out with what there is until it catches up.
    */
-  async function fill(endTime: number, edgeSeconds: number, video: ProgramMap): Promise<void> {
+  async function fill(endTime: number, edgeSeconds: number, target: VideoTarget): Promise<void> {
     const deadline = clock.now() + (behind ? 0 : audioTargetMs);
     let downloads = 0;
     let reloads = 0;
@@ -160,7 +267,7 @@ export function createAudioRendition(url: string, deps: AudioRenditionDeps): Aud
         handled(next);
         if (next.gap) continue;
         downloads += 1;
-        await download(next, video);
+        await download(next, target);
         continue;
       }
       const wait = lastLoadAt + RELOAD_GAP_MS - clock.now();
@@ -172,13 +279,13 @@ export function createAudioRendition(url: string, deps: AudioRenditionDeps): Aud
     behind = !covers(endTime);
   }
 
-  function take(until: number): Buffer[] {
-    const packets: Buffer[] = [];
+  function take(until: number): AudioUnit[] {
+    const units: AudioUnit[] = [];
     while (queue[0] && timeDifference(queue[0].time, until) <= 0) {
-      packets.push(...queue[0].packets);
+      units.push(queue[0]);
       dropOldest();
     }
-    return packets;
+    return units;
   }
 
   /** Drops what is too old to send, and what is on another timeline than the video starting at `start`. */
@@ -186,8 +293,8 @@ export function createAudioRendition(url: string, deps: AudioRenditionDeps): Aud
     const earliest = start - (newRun ? RUN_START_TOLERANCE : STALE_AUDIO);
     for (let index = queue.length - 1; index >= 0; index -= 1) {
       const unit = queue[index]!;
-      if (timeDifference(unit.time, earliest) >= 0 && timeDifference(unit.time, start) <= FOREIGN_AUDIO) continue;
-      queuedPackets -= unit.packets.length;
+      if (timeDifference(unit.end ?? unit.time, earliest) >= 0 && timeDifference(unit.time, start) <= FOREIGN_AUDIO) continue;
+      queuedBytes -= unitBytes(unit);
       queue.splice(index, 1);
     }
   }
@@ -195,14 +302,12 @@ export function createAudioRendition(url: string, deps: AudioRenditionDeps): Aud
   return {
     async muxInto(video, segment, edgeSeconds, newRun) {
       if (unsupported) return null;
-      const videoProgram = readProgramMap(video);
-      if (!videoProgram || videoProgram.streams.some((stream) => isAudioStreamType(stream.type))) return null;
-      const start = firstPesTime(video, videoProgram);
-      if (start === null) return null;
-      const end = start + Math.round(segment.duration * TICKS);
+      const target = video.init ? fragmentTarget(video.bytes, video.init) : transportTarget(video.bytes);
+      if (!target) return null;
+      const end = target.start + Math.round(segment.duration * TICKS);
       if (clock.now() >= pausedUntil) {
         try {
-          await fill(end, edgeSeconds, videoProgram);
+          await fill(end, edgeSeconds, target);
           failures = 0;
         } catch (error) {
           if (deps.signal.aborted) return null;
@@ -213,12 +318,17 @@ export function createAudioRendition(url: string, deps: AudioRenditionDeps): Aud
         }
       }
       // The first video segment starts a run for the audio too: nothing from before its first frame.
-      dropOutside(start, newRun || !muxedBefore);
-      if (!program || unsupported) return null;
-      muxedBefore = true;
-      return interleaveAudio(video, videoProgram, program, take, end);
+      dropOutside(target.start, newRun || !muxedBefore);
+      if (unsupported) return null;
+      const muxed = target.mux(end);
+      muxedBefore ||= muxed !== null;
+      return muxed;
     },
   };
+}
+
+function unitBytes(unit: AudioUnit): number {
+  return unit.packets.reduce((total, packet) => total + packet.length, 0);
 }
 
 /** How many segments from the end of a playlist span `seconds`, plus one. */

@@ -484,9 +484,7 @@ export class Channel {
     const newRun = this.#buffer.hasHistory && (segment.discontinuity || session.segments === 0);
     const stored = this.#buffer.append(
       {
-        // Marked in the TS itself too: players that ignore #EXT-X-DISCONTINUITY (ffmpeg) and the continuous
-        // TS output then see a clean splice instead of corrupt packets.
-        bytes: newRun && segment.container === 'ts' && !segment.key ? markSplice(segment.bytes) : segment.bytes,
+        bytes: newRun ? spliceBytes(segment) : segment.bytes,
         duration: seconds,
         discontinuity: newRun,
         ...(segment.upstream.programDateTime !== undefined ? { programDateTime: segment.upstream.programDateTime } : {}),
@@ -736,3 +734,15 @@ export class Channel {
   }
 }
 
+/**
+ * A new run's first segment, made to start cleanly in players that act on the bytes rather than on
+ * #EXT-X-DISCONTINUITY: TS gets the discontinuity indicator (ffmpeg, the continuous TS output); fMP4 gets
+ * its init section in front — VLC 3 restarts its demuxer at a discontinuity without fetching EXT-X-MAP
+ * again and cannot open bare fragments (ffmpeg and hls.js take an init section inside a segment as is).
+ */
+function spliceBytes(segment: FetchedSegment): Buffer {
+  if (segment.key) return segment.bytes;
+  if (segment.container === 'ts') return markSplice(segment.bytes);
+  if (segment.container === 'fmp4' && segment.init) return Buffer.concat([segment.init.bytes, segment.bytes]);
+  return segment.bytes;
+}

@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import { decryptAes128 } from '../media/aes-128.js';
 import { checkInitSection, checkMediaSegment, detectContainer, type Container } from '../media/check-segment.js';
 import { parsePlaylist } from '../playlist/parse-playlist.js';
-import type { MediaPlaylist, UpstreamSegment, Variant } from '../playlist/playlist-types.js';
+import type { InitSection, MediaPlaylist, UpstreamSegment, Variant } from '../playlist/playlist-types.js';
 import { nextReloadDelay } from '../playlist/reload-delay.js';
 import { selectAudioMedia, selectVariant } from '../playlist/select-variant.js';
 import { isRetryableStatus, retryDelay, type BackoffPolicy } from '../upstream/backoff.js';
@@ -125,14 +125,8 @@ export function startSourceFollower(
     mediaUrl = variant.uri;
     const audioMedia = selectAudioMedia(playlist, variant);
     if (audioMedia?.uri !== audio?.uri) {
-      audio = audioMedia ? { uri: audioMedia.uri, rendition: createAudioRendition(audioMedia.uri, {
-              loadPlaylist: loadVariant,
-              loadSegment: loadAudioSegment,
-              clock,
-              logger,
-              backoff: options.backoff,
-              signal,
-            }) } : null;
+      const deps = { loadPlaylist: loadVariant, loadSegment: loadAudioSegment, loadInit, clock, logger, backoff: options.backoff, signal };
+      audio = audioMedia ? { uri: audioMedia.uri, rendition: createAudioRendition(audioMedia.uri, deps) } : null;
     }
     return media;
   }
@@ -155,6 +149,10 @@ export function startSourceFollower(
     if (segment.key.method !== 'AES-128') throw new RelayError('segment-invalid', `Audio encrypted with ${segment.key.method} cannot be muxed`);
     const key = await loadKey(segment);
     return decryptAes128(response.body, key.bytes, key.iv);
+  }
+
+  function loadInit(map: InitSection): Promise<Buffer> {
+    return fetchResource(map.uri, 'init', map.byterange);
   }
 
   function noteFailure(error: RelayError): number {
@@ -182,7 +180,7 @@ export function startSourceFollower(
   async function downloadSegment(segment: UpstreamSegment, splice: boolean, edgeSeconds: number): Promise<FetchedSegment> {
     const deadline = clamp(segment.duration * 4000, 3000, 60_000);
     const response = await fetchUpstream(segment.uri, 'segment', deadline, segment.byterange);
-    const init = segment.map ? { uri: segment.map.uri, bytes: await fetchResource(segment.map.uri, 'init', segment.map.byterange) } : undefined;
+    const init = segment.map ? { uri: segment.map.uri, bytes: await loadInit(segment.map) } : undefined;
     if (init) assertValid(checkInitSection(init.bytes), 'init section');
     const key = segment.key ? await loadKey(segment) : undefined;
     const plain = key && segment.key?.method === 'AES-128' ? decryptAes128(response.body, key.bytes, key.iv) : response.body;
@@ -192,14 +190,17 @@ export function startSourceFollower(
     const discontinuity = segment.discontinuity || splice;
     // With a separate audio rendition the stored segment is the decrypted video with the audio muxed in.
     const muxed =
-      audio && container === 'ts' && segment.key?.method !== 'SAMPLE-AES' ? await audio.rendition.muxInto(plain, segment, edgeSeconds, discontinuity) : null;
+      audio && container !== 'packed-audio' && segment.key?.method !== 'SAMPLE-AES'
+        ? await audio.rendition.muxInto({ bytes: plain, ...(init ? { init } : {}) }, segment, edgeSeconds, discontinuity)
+        : null;
+    const storedInit = muxed?.init ?? init;
     return {
       upstream: segment,
-      bytes: muxed ?? response.body,
+      bytes: muxed?.bytes ?? response.body,
       downloadMs: response.elapsedMs,
       container,
       discontinuity,
-      ...(init ? { init } : {}),
+      ...(storedInit ? { init: storedInit } : {}),
       ...(key && !muxed ? { key } : {}),
     };
   }

@@ -1,3 +1,5 @@
+import { boxType, readBoxes } from './mp4-boxes.js';
+
 /** Container checks run on every downloaded segment before it is stored; a failing segment is never served. */
 export type SegmentCheck = { ok: true } | { ok: false; reason: string };
 
@@ -25,26 +27,9 @@ export function checkTransportStream(bytes: Uint8Array): SegmentCheck {
 
 /** ISO BMFF (fMP4/CMAF): top-level boxes tile the data exactly; `required` boxes are present. */
 export function checkBoxes(bytes: Uint8Array, required: readonly string[]): SegmentCheck {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const seen = new Set<string>();
-  let offset = 0;
-  while (offset < bytes.length) {
-    if (bytes.length - offset < 8) return { ok: false, reason: `truncated box header at offset ${offset}` };
-    const type = boxType(bytes, offset + 4);
-    if (type === null) return { ok: false, reason: `unreadable box type at offset ${offset}` };
-    let size = view.getUint32(offset);
-    if (size === 1) {
-      if (bytes.length - offset < 16) return { ok: false, reason: `truncated large box at offset ${offset}` };
-      size = Number(view.getBigUint64(offset + 8));
-    } else if (size === 0) {
-      size = bytes.length - offset;
-    }
-    if (size < 8 || offset + size > bytes.length) {
-      return { ok: false, reason: `box '${type}' at offset ${offset} claims ${size} bytes, ${bytes.length - offset} remain` };
-    }
-    seen.add(type);
-    offset += size;
-  }
+  const list = readBoxes(bytes);
+  if (!list.ok) return list;
+  const seen = new Set(list.boxes.map((box) => box.type));
   const missing = required.filter((type) => !seen.has(type));
   return missing.length === 0 ? { ok: true } : { ok: false, reason: `missing box ${missing.map((t) => `'${t}'`).join(', ')}` };
 }
@@ -80,15 +65,4 @@ export function checkMediaSegment(bytes: Uint8Array, container: Container): Segm
 /** Checks an fMP4 initialisation section. */
 export function checkInitSection(bytes: Uint8Array): SegmentCheck {
   return checkBoxes(bytes, ['ftyp', 'moov']);
-}
-
-function boxType(bytes: Uint8Array, offset: number): string | null {
-  let type = '';
-  for (let index = offset; index < offset + 4; index += 1) {
-    const code = bytes[index];
-    // Box types are four printable characters (a few use a space or ©).
-    if (code === undefined || code < 0x20 || code > 0xa9 || (code > 0x7e && code !== 0xa9)) return null;
-    type += String.fromCharCode(code);
-  }
-  return type;
 }

@@ -10,9 +10,13 @@ import {
   type ProgramStream,
 } from './ts-tables.js';
 
-/** One PES packet of an audio stream: its decoding time (90 kHz) and its TS packets, PIDs already mapped. */
+/**
+ * Audio placed by time: one PES packet of an audio stream as TS packets (PIDs already mapped), or one fMP4
+ * fragment as a single buffer. `time`: its decoding time (90 kHz); `end`: where it ends, when known.
+ */
 export interface AudioUnit {
   time: number;
+  end?: number;
   packets: Buffer[];
 }
 

@@ -2,7 +2,7 @@
 // HLS URL given as ?src= with hls.js in a muted <video> and records what a viewer and hls.js went through in
 // window.playerLog, which the test reads with page.evaluate. Clock: Date.now(), the same one the test uses.
 /* global Hls */
-const log = { version: Hls.version, supported: Hls.isSupported(), errors: [], playlists: [], loaded: [], buffered: [], samples: [] };
+const log = { version: Hls.version, supported: Hls.isSupported(), errors: [], playlists: [], loaded: [], buffered: [], samples: [], tracks: [] };
 window.playerLog = log;
 
 const video = document.querySelector('video');
@@ -41,6 +41,10 @@ hls.trigger = (event, data) => {
 hls.on(Hls.Events.FRAG_LOADED, (_event, data) => {
   log.loaded.push({ at: Date.now(), sn: data.frag.sn, cc: data.frag.cc, start: data.frag.start, duration: data.frag.duration });
 });
+// The SourceBuffers hls.js makes ('audio', 'video'): which elementary streams it found in the segments.
+hls.on(Hls.Events.BUFFER_CODECS, (_event, data) => {
+  for (const [type, track] of Object.entries(data)) if (track && track.codec) log.tracks.push(`${type}:${track.codec}`);
+});
 hls.on(Hls.Events.FRAG_BUFFERED, (_event, data) => {
   log.buffered.push({ at: Date.now(), sn: data.frag.sn, cc: data.frag.cc });
 });
@@ -54,6 +58,7 @@ setInterval(() => {
     paused: video.paused,
     frames: quality.totalVideoFrames,
     dropped: quality.droppedVideoFrames,
+    audioBytes: video.webkitAudioDecodedByteCount,
   });
 }, 250);
 

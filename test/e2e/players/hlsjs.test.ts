@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, launchChromium } from '../../helpers/chromium.js';
+import { serveHlsJsPage, type HlsJsPage } from '../../helpers/hlsjs-page.js';
+import { loadFixtureSource } from '../../../src-main/demo/fixtures.js';
 import { recordSegments, type RecordedSegment } from '../../helpers/record-segments.js';
 import { sourceChannel, startHarness, type Harness } from '../../helpers/relay-harness.js';
 import { requireTool } from '../../helpers/system-tool.js';
@@ -17,9 +15,6 @@ import { sleepUntil, waitUntil } from '../../helpers/wait-until.js';
  */
 
 const hasChromium = requireTool(CHROMIUM_PATH, ['--version']);
-const HLS_JS = fileURLToPath(new URL('../../../node_modules/hls.js/dist/hls.min.js', import.meta.url));
-const PLAYER_JS = fileURLToPath(new URL('./hlsjs-player.js', import.meta.url));
-const PAGE = '<!doctype html><meta charset="utf-8"><title>hls.js</title><link rel="icon" href="data:,"><video muted autoplay playsinline></video><script src="/hls.min.js"></script><script src="/player.js"></script>';
 /** The codecs of the fixtures (H.264 Main 3.0 + AAC-LC) as hls.js asks MediaSource for them. */
 const FIXTURE_CODECS = 'video/mp4; codecs="avc1.4d401e,mp4a.40.2"';
 /** Longest the picture may freeze: hls.js keeps 3 segments (1.5 s) buffered, more than a splice moves. */
@@ -44,34 +39,32 @@ interface MergedDetails {
 
 let harness: Harness | undefined;
 let browser: Browser | undefined;
-let pageServer: Server | undefined;
+let pageServer: HlsJsPage | undefined;
 afterEach(async () => {
   await browser?.close();
-  await new Promise((resolve) => (pageServer ? pageServer.close(resolve) : resolve(undefined)));
+  await pageServer?.close();
   await harness?.close();
   browser = undefined;
   pageServer = undefined;
   harness = undefined;
 });
 
-/** The test page and its two scripts, from 127.0.0.1:<another port>: every relay request is cross-origin. */
-async function servePage(): Promise<string> {
-  const files: Record<string, string> = { '/': PAGE, '/hls.min.js': await readFile(HLS_JS, 'utf8'), '/player.js': await readFile(PLAYER_JS, 'utf8') };
-  pageServer = createServer((request, response) => {
-    const body = files[request.url?.split('?')[0] ?? ''];
-    if (body === undefined) response.writeHead(404).end();
-    else response.writeHead(200, { 'content-type': request.url === '/' || request.url?.startsWith('/?') ? 'text/html' : 'text/javascript' }).end(body);
-  });
-  await new Promise<void>((resolve) => pageServer!.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+/** Three fMP4 sources (the demo's fMP4 fixture under three ids): each switch starts a new fMP4 run. */
+async function fmp4Origin() {
+  const fixture = await loadFixtureSource('f');
+  return { sources: ['f', 'f2', 'f3'].map((id) => ({ id, fixture })) };
 }
 
 describe.skipIf(!hasChromium)('hls.js in Chromium as a player', () => {
-  it('plays /stream/<id> across two manual switches with consistent discontinuity sequences', async () => {
-    harness = await startHarness({ channels: [sourceChannel('news', ['a', 'b', 'c'])] });
+  it.each([
+    { container: 'MPEG-TS', sources: ['a', 'b', 'c'], origin: async () => ({ sources: ['a', 'b', 'c'] }) },
+    { container: 'fMP4', sources: ['f', 'f2', 'f3'], origin: fmp4Origin },
+  ])('$container: plays /stream/<id> across two manual switches with consistent discontinuity sequences', async ({ sources, origin }) => {
+    harness = await startHarness({ origin: await origin(), channels: [sourceChannel('news', sources)] });
     const h = harness;
     const recorder = recordSegments(h, 'news');
-    const pageOrigin = await servePage();
+    pageServer = await serveHlsJsPage();
+    const pageOrigin = pageServer.origin;
     browser = await launchChromium();
     const page = await browser.newPage();
     const consoleLines: string[] = [];
@@ -95,7 +88,7 @@ describe.skipIf(!hasChromium)('hls.js in Chromium as a player', () => {
     await waitUntil(async () => (await currentTime()) > 0.5, 15_000, 'the video started playing');
     const playingAt = Date.now();
     const switches: { to: string; at: number }[] = [];
-    for (const [to, atMs] of [['b', 5_000], ['c', 11_000]] as const) {
+    for (const [to, atMs] of [[sources[1]!, 5_000], [sources[2]!, 11_000]] as const) {
       await sleepUntil(playingAt + atMs);
       switches.push({ to, at: Date.now() });
       expect((await h.api('POST', `/api/channels/news/switch`, { sourceId: to })).status).toBe(200);
@@ -133,7 +126,7 @@ describe.skipIf(!hasChromium)('hls.js in Chromium as a player', () => {
 
     // ---- what hls.js asked the relay for
     const segmentRequests = h.requests.filter((r) => r.path.startsWith('/stream/news/segments/'));
-    const requested = new Set(segmentRequests.map((r) => Number(/(\d+)\.ts$/.exec(r.path)![1])));
+    const requested = new Set(segmentRequests.map((r) => Number(/(\d+)\.(ts|m4s)$/.exec(r.path)![1])));
     const firstRequested = Math.min(...requested);
     // hls.js reloads the playlist about once per target duration: what was listed 3 s before the end is read.
     const missed = recorder.segments.filter((segment) => segment.at < endAt - 3_000 && segment.seq >= firstRequested && !requested.has(segment.seq)).map((segment) => segment.seq);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChannelSnapshot } from '../../../src-main/shared/relay-types.js';
+import { loadFixtureSource } from '../../../src-main/demo/fixtures.js';
 import { recordSegments } from '../../helpers/record-segments.js';
 import { sourceChannel, startHarness, type Harness } from '../../helpers/relay-harness.js';
 import { hasVlc, startVlc, type VlcLogLine, type VlcPlayer } from '../../helpers/run-vlc.js';
@@ -172,6 +173,35 @@ describe.skipIf(!vlcInstalled)('VLC as a player', () => {
     expect(run.stats).toMatchObject({ demuxCorrupted: 0, demuxDiscontinuities: 0, audioBuffersLost: 0 });
     // VLC rebuffers about a second at every discontinuity, so it shows well under 24 frames a second.
     expect(run.stats!.framesDisplayed).toBeGreaterThanOrEqual(24 * 8);
+  }, 60_000);
+});
+
+describe.skipIf(!vlcInstalled)('VLC with fMP4 sources', () => {
+  it('keeps playing fMP4 across two switches: each new run carries its init section, which VLC 3 does not fetch again', async () => {
+    const fixture = await loadFixtureSource('f');
+    harness = await startHarness({ origin: { sources: ['f', 'f2', 'f3'].map((id) => ({ id, fixture })) }, channels: [sourceChannel('news', ['f', 'f2', 'f3'])] });
+    const h = harness;
+    const segmentRequests = () => h.requests.filter((r) => r.path.startsWith('/stream/news/segments/'));
+    player = await startVlc(`${h.baseUrl}/stream/news`, { maxSeconds: 40 });
+    await waitUntil(() => segmentRequests().length > 0, 15_000, 'VLC fetched a first segment');
+    const playing = Date.now();
+    for (const [to, atMs] of [['f2', 4_000], ['f3', 8_000]] as const) {
+      await sleepUntil(playing + atMs);
+      expect((await h.api('POST', '/api/channels/news/switch', { sourceId: to })).status).toBe(200);
+    }
+    await sleepUntil(playing + 14_000);
+    const stopAt = Date.now();
+    const run = await player.stop();
+    const failures = run.log.filter((line) => /Failed to create demuxer|mp4 demux error/.test(line.text)).map((line) => line.text);
+    const discontinuities = run.log.filter((line) => DISCONTINUITY.test(line.text)).length;
+    const lastSegmentRequest = Math.max(...segmentRequests().map((r) => r.at));
+    console.log(`VLC fMP4: ${discontinuities} discontinuities, last segment request ${stopAt - lastSegmentRequest} ms before the end; stats ${JSON.stringify(run.stats)}; failures: ${failures.join(' | ') || 'none'}`);
+    expect(failures).toEqual([]);
+    expect(discontinuities).toBeGreaterThanOrEqual(2);
+    expect(stopAt - lastSegmentRequest).toBeLessThanOrEqual(5_000);
+    expect(run.stats).not.toBeNull();
+    // The picture goes on after the last switch: well over 8 s of 24 fps frames decoded in 14 s.
+    expect(run.stats!.videoDecoded).toBeGreaterThan(8 * 24);
   }, 60_000);
 });
 
