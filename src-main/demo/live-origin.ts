@@ -74,6 +74,8 @@ export interface MasterVariant {
   resolution?: string;
   /** A source serving the variant's audio as a separate rendition (EXT-X-MEDIA TYPE=AUDIO). */
   audioSourceId?: string;
+  /** More renditions in the same group, in other languages (not DEFAULT). */
+  otherAudio?: { sourceId: string; language: string }[];
 }
 
 export type OriginRequestKind = 'playlist' | 'segment' | 'init' | 'key' | 'master' | 'other';
@@ -219,6 +221,7 @@ export async function createLiveOrigin(options: LiveOriginOptions = {}): Promise
   for (const variant of variants) {
     sourceOf(sources, variant.sourceId);
     if (variant.audioSourceId !== undefined) sourceOf(sources, variant.audioSourceId);
+    for (const other of variant.otherAudio ?? []) sourceOf(sources, other.sourceId);
   }
 
   let faultRule = options.fault;
@@ -295,10 +298,11 @@ export async function createLiveOrigin(options: LiveOriginOptions = {}): Promise
         return ok(
           MPEGURL,
           renderOriginMasterPlaylist(
-            variants.map(({ audioSourceId, ...v }) => ({
+            variants.map(({ audioSourceId, otherAudio, ...v }) => ({
               ...v,
               uri: `${v.sourceId}/index.m3u8`,
               ...(audioSourceId === undefined ? {} : { audioUri: `${audioSourceId}/index.m3u8` }),
+              ...(otherAudio === undefined ? {} : { otherAudio: otherAudio.map((other) => ({ uri: `${other.sourceId}/index.m3u8`, language: other.language })) }),
             })),
           ),
         );

@@ -28,6 +28,8 @@ export interface OriginVariant {
   resolution?: string;
   /** The playlist of the variant's separate audio rendition. */
   audioUri?: string;
+  /** More renditions of its group, in other languages. */
+  otherAudio?: { uri: string; language: string }[];
 }
 
 export function renderOriginPlaylist(playlist: OriginPlaylist): string {
@@ -67,6 +69,9 @@ export function renderOriginMasterPlaylist(variants: readonly OriginVariant[]): 
     let audio = '';
     if (variant.audioUri !== undefined) {
       lines.push(`#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio-${index}",NAME="Main",DEFAULT=YES,AUTOSELECT=YES,URI="${variant.audioUri}"`);
+      for (const other of variant.otherAudio ?? []) {
+        lines.push(`#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio-${index}",NAME="${other.language}",LANGUAGE="${other.language}",AUTOSELECT=YES,URI="${other.uri}"`);
+      }
       audio = `,AUDIO="audio-${index}"`;
     }
     lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${variant.bandwidth}${resolution}${audio}`, variant.uri);

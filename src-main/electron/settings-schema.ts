@@ -37,6 +37,7 @@ type ObjectSchema = Exclude<Schema<{ value: unknown }>['value'], boolean>;
  * caught on load. A unit test checks these patterns against the engine's own checks.
  */
 export const ID_PATTERN = `^[a-z0-9][a-z0-9_-]{0,${LIMITS.idMax - 1}}$`;
+export const LANGUAGE_PATTERN = '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$';
 /** Non-blank, no control characters (line breaks included). */
 export const TEXT_PATTERN = '^[^\\p{Cc}]*[^\\p{Cc}\\s][^\\p{Cc}]*$';
 export const HTTP_URL_PATTERN = '^[Hh][Tt][Tt][Pp][Ss]?://[^/\\\\\\s\\p{Cc}][^\\s\\p{Cc}]*$';
@@ -58,7 +59,7 @@ const positive: ObjectSchema = { type: 'integer', minimum: 1 };
 const variantSchema: ObjectSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { maxBandwidth: positive, maxHeight: positive },
+  properties: { maxBandwidth: positive, maxHeight: positive, audioLanguage: { type: 'string', maxLength: 35, pattern: LANGUAGE_PATTERN } },
 };
 
 const sourceSchema: ObjectSchema = {

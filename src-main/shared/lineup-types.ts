@@ -4,6 +4,11 @@
 export interface VariantPreference {
   maxBandwidth?: number;
   maxHeight?: number;
+  /**
+   * Among a variant's separate audio renditions, the one in this language (a tag such as "de" or "pt-BR";
+   * "de" also takes "de-AT"). Without it, or when none matches: the DEFAULT=YES rendition.
+   */
+  audioLanguage?: string;
 }
 
 export interface SourceConfig {

@@ -1,5 +1,5 @@
 import type { ImportReport, ImportRequest } from './import-types.js';
-import type { ChannelConfig, RelaySettings, SourceConfig } from './lineup-types.js';
+import type { ChannelConfig, RelaySettings, SourceConfig, VariantPreference } from './lineup-types.js';
 import type { ChannelSnapshot, RelayUpdate, ServerInfo, SwitchInfo, TimelineEvent } from './relay-types.js';
 
 /** Which source to switch to: by id, by URL (added to the channel if new), or the next/previous one. */
@@ -23,6 +23,8 @@ export interface ChannelInput {
   logo?: string;
   enabled?: boolean;
   sources: SourceInput[];
+  /** For every source without its own: variant limits and audio language. */
+  variant?: VariantPreference;
 }
 
 export type SourceInput = Omit<SourceConfig, 'id'> & { id?: string };
@@ -35,6 +37,8 @@ export interface ChannelPatch {
   enabled?: boolean;
   pinned?: boolean;
   sources?: SourceInput[];
+  /** Replaces the channel's variant preference (null clears it); used from the next source the channel starts. */
+  variant?: VariantPreference | null;
 }
 
 export interface Overview {

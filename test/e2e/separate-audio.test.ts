@@ -122,10 +122,12 @@ const seconds = (packets: ProbedPacket[], type: ProbedPacket['type']) =>
 async function startSeparateAudio(dir: string, extra: Partial<HarnessOptions> = {}): Promise<Harness> {
   const ids = ['video', 'audio', 'adts', 'packed', 'fmp4-video', 'fmp4-audio'];
   const fixtures = await Promise.all(ids.map((id) => loadFixtureSource(id, dir)));
+  // The same audio again, as the rendition in another language.
+  const german = { id: 'audio-de', fixture: fixtures[1]! };
   return startHarness({
     ...extra,
     origin: {
-      sources: [...fixtures.map((fixture, index) => ({ id: ids[index]!, fixture })), 'a'],
+      sources: [...fixtures.map((fixture, index) => ({ id: ids[index]!, fixture })), german, 'a'],
       variants: [{ sourceId: 'video', bandwidth: 235_400, resolution: '320x180', audioSourceId: 'audio' }],
       ...extra.origin,
     },
@@ -279,6 +281,20 @@ describe.skipIf(!hasFfmpeg)('separate audio across switches and failures', () =>
     }
     for (const [seq, audioSeconds] of perSegment) expect(audioSeconds, `audio in segment ${seq}`).toBeGreaterThan(0.2);
     expect(audio).toBeGreaterThan(video * 0.9);
+  });
+
+  it("follows the rendition in the channel's audio language instead of the default one", async () => {
+    const variants = [{ sourceId: 'video', bandwidth: 235_400, resolution: '320x180', audioSourceId: 'audio', otherAudio: [{ sourceId: 'audio-de', language: 'de' }] }];
+    harness = await startSeparateAudio(dir, { origin: { variants } });
+    const h = harness;
+    expect((await h.api('PATCH', '/api/channels/tv', { variant: { audioLanguage: 'de' } })).status).toBe(200);
+    const run = await runFfmpeg(`${h.baseUrl}/stream/tv`, { seconds: 3, timeoutMs: 30_000, outputArgs: ['-map', '0:a', '-f', 'null', '-'] });
+    expect(run.code).toBe(0);
+    expect(run.mediaSeconds).toBeGreaterThanOrEqual(2.5);
+    const audioGets = (sourceId: string) => h.origin.requests.filter((r) => r.sourceId === sourceId && r.kind === 'segment').length;
+    console.log(`audio language de: ${audioGets('audio-de')} segment GETs of the German rendition, ${audioGets('audio')} of the default one`);
+    expect(audioGets('audio-de')).toBeGreaterThan(3);
+    expect(audioGets('audio')).toBe(0);
   });
 
   it('keeps playing the picture when the audio rendition fails, and backs off instead of retrying every segment', async () => {

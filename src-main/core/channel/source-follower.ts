@@ -123,7 +123,7 @@ export function startSourceFollower(
     variant = selectVariant(playlist, source.variant);
     const media = await loadVariant(variant.uri);
     mediaUrl = variant.uri;
-    const audioMedia = selectAudioMedia(playlist, variant);
+    const audioMedia = selectAudioMedia(playlist, variant, source.variant?.audioLanguage);
     if (audioMedia?.uri !== audio?.uri) {
       const deps = { loadPlaylist: loadVariant, loadSegment: loadAudioSegment, loadInit, clock, logger, backoff: options.backoff, signal };
       audio = audioMedia ? { uri: audioMedia.uri, rendition: createAudioRendition(audioMedia.uri, deps) } : null;

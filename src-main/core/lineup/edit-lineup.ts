@@ -30,6 +30,7 @@ export function addChannel(lineup: Lineup, input: ChannelInput): Lineup {
     ...(checked.logo !== undefined && { logo: checked.logo }),
     enabled: checked.enabled ?? true,
     sources: buildSources(checked.sources),
+    ...(checked.variant !== undefined && { variant: checked.variant }),
   };
   return { ...lineup, channels: [...lineup.channels, channel] };
 }
@@ -50,6 +51,8 @@ export function updateChannel(lineup: Lineup, channelId: string, patch: ChannelP
   else if (checked.logo !== undefined) next.logo = checked.logo;
   if (checked.enabled !== undefined) next.enabled = checked.enabled;
   if (checked.pinned !== undefined) next.pinned = checked.pinned;
+  if (checked.variant === null) delete next.variant;
+  else if (checked.variant !== undefined) next.variant = checked.variant;
   if (checked.sources !== undefined) {
     next.sources = buildSources(
       checked.sources,

@@ -120,6 +120,13 @@ export function headerValueProblem(value: string): string | undefined {
   return undefined;
 }
 
+// RFC 5646 in the shape HLS LANGUAGE attributes use: a primary subtag and optional subtags.
+const LANGUAGE_PATTERN = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/;
+
+export function languageProblem(tag: string): string | undefined {
+  return tag.length <= 35 && LANGUAGE_PATTERN.test(tag) ? undefined : 'must be a language tag such as "en", "de" or "pt-BR"';
+}
+
 // Ids appear in URLs (/stream/<id>) and in JSON files edited by hand: keep them boring.
 const ID_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 

@@ -23,8 +23,8 @@ import {
  */
 
 const SOURCE_KEYS = ['id', 'url', 'label', 'userAgent', 'headers', 'provider', 'variant'];
-const CHANNEL_KEYS = ['id', 'name', 'group', 'logo', 'enabled', 'sources'];
-const PATCH_KEYS = ['name', 'group', 'logo', 'enabled', 'pinned', 'sources'];
+const CHANNEL_KEYS = ['id', 'name', 'group', 'logo', 'enabled', 'sources', 'variant'];
+const PATCH_KEYS = ['name', 'group', 'logo', 'enabled', 'pinned', 'sources', 'variant'];
 
 /** One source: `url` (http/https) required; id, label, userAgent, headers, provider, variant optional. */
 export function parseSourceInput(value: unknown, path = ''): SourceInput {
@@ -76,6 +76,7 @@ export function parseChannelInput(value: unknown): ChannelInput {
   const logo = readOptionalLogo(record.logo, 'logo');
   const enabled = readOptionalBoolean(record.enabled, 'enabled');
   const sources = parseSourceList(record.sources, 'sources');
+  const variant = readOptionalVariant(record.variant, 'variant');
   return {
     ...(id !== undefined && { id }),
     name,
@@ -83,10 +84,11 @@ export function parseChannelInput(value: unknown): ChannelInput {
     ...(logo !== undefined && { logo }),
     ...(enabled !== undefined && { enabled }),
     sources,
+    ...(variant !== undefined && { variant }),
   };
 }
 
-/** Fields to change; group or logo null (or "") clears it; `sources` replaces the list. */
+/** Fields to change; group, logo or variant null (or "") clears it; `sources` replaces the list. */
 export function parseChannelPatch(value: unknown): ChannelPatch {
   const record = readRecord(value, '', PATCH_KEYS);
   const patch: ChannelPatch = {};
@@ -98,5 +100,6 @@ export function parseChannelPatch(value: unknown): ChannelPatch {
   const pinned = readOptionalBoolean(record.pinned, 'pinned');
   if (pinned !== undefined) patch.pinned = pinned;
   if (record.sources !== undefined) patch.sources = parseSourceList(record.sources, 'sources');
+  if (record.variant !== undefined) patch.variant = readOptionalVariant(record.variant, 'variant') ?? null;
   return patch;
 }

@@ -7,6 +7,7 @@ import {
   headerValueProblem,
   httpUrlProblem,
   idProblem,
+  languageProblem,
   logoProblem,
   textProblem,
   userAgentProblem,
@@ -134,13 +135,19 @@ export function readPositiveInteger(value: unknown, path: string, max = Number.M
 
 export function readOptionalVariant(value: unknown, path: string): VariantPreference | undefined {
   if (value === undefined || value === null) return undefined;
-  const record = readRecord(value, path, ['maxBandwidth', 'maxHeight']);
+  const record = readRecord(value, path, ['maxBandwidth', 'maxHeight', 'audioLanguage']);
   const variant: VariantPreference = {};
   if (record.maxBandwidth !== undefined) {
     variant.maxBandwidth = readPositiveInteger(record.maxBandwidth, fieldPath(path, 'maxBandwidth'));
   }
   if (record.maxHeight !== undefined) {
     variant.maxHeight = readPositiveInteger(record.maxHeight, fieldPath(path, 'maxHeight'));
+  }
+  const language = readOptionalText(record.audioLanguage, fieldPath(path, 'audioLanguage'));
+  if (language !== undefined) {
+    const problem = languageProblem(language);
+    if (problem !== undefined) fail(fieldPath(path, 'audioLanguage'), problem);
+    variant.audioLanguage = language;
   }
   return variant;
 }

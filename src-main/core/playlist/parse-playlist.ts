@@ -22,7 +22,7 @@ interface ParsedSegment {
 interface ParsedManifest {
   segments?: ParsedSegment[];
   playlists?: { uri?: string; attributes?: Record<string, unknown> }[];
-  mediaGroups?: { AUDIO?: Record<string, Record<string, { uri?: string; default?: boolean }>> };
+  mediaGroups?: { AUDIO?: Record<string, Record<string, { uri?: string; default?: boolean; language?: string }>> };
   targetDuration?: number;
   mediaSequence?: number;
   discontinuitySequence?: number;
@@ -147,7 +147,14 @@ function toMaster(manifest: ParsedManifest, baseUrl: string): MasterPlaylist {
   const audioMedia: AudioMedia[] = [];
   for (const [groupId, renditions] of Object.entries(manifest.mediaGroups?.AUDIO ?? {})) {
     for (const [name, rendition] of Object.entries(renditions)) {
-      if (rendition.uri) audioMedia.push({ groupId, name, uri: resolve(rendition.uri, baseUrl), isDefault: Boolean(rendition.default) });
+      if (!rendition.uri) continue;
+      audioMedia.push({
+        groupId,
+        name,
+        uri: resolve(rendition.uri, baseUrl),
+        isDefault: Boolean(rendition.default),
+        ...(typeof rendition.language === 'string' && rendition.language !== '' ? { language: rendition.language } : {}),
+      });
     }
   }
   return { kind: 'master', variants, audioMedia };

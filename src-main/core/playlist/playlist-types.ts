@@ -55,6 +55,8 @@ export interface AudioMedia {
   name: string;
   uri: string;
   isDefault: boolean;
+  /** Its LANGUAGE attribute. */
+  language?: string;
 }
 
 export interface MasterPlaylist {

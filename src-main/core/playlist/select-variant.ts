@@ -4,7 +4,7 @@ import type { AudioMedia, MasterPlaylist, Variant } from './playlist-types.js';
 /**
  * The variant a channel follows: the highest BANDWIDTH within the preference's limits (the lowest one when
  * nothing fits), with a picture when any variant has one, preferring variants whose audio is muxed in: the
- * relay serves one media playlist and muxes a separate audio rendition into it only for MPEG-TS.
+ * relay serves one media playlist, and muxing a separate audio rendition into it is the riskier path.
  */
 export function selectVariant(master: MasterPlaylist, preference: VariantPreference = {}): Variant {
   // An audio-only variant (often listed next to the video ones) only when there is no picture at all.
@@ -34,11 +34,20 @@ function lowest(variants: Variant[]): Variant {
 }
 
 /**
- * The separate audio rendition a variant plays with: the group's DEFAULT=YES one, else its first. Null when
- * the variant's audio is muxed in (no group, or a group without URIs), or when the rendition is the variant.
+ * The separate audio rendition a variant plays with: the group's first in `language` (its DEFAULT=YES one
+ * first), else the DEFAULT=YES one, else its first. Null when the variant's audio is muxed in (no group, or a
+ * group without URIs), or when the rendition is the variant.
  */
-export function selectAudioMedia(master: MasterPlaylist, variant: Variant): AudioMedia | null {
+export function selectAudioMedia(master: MasterPlaylist, variant: Variant, language?: string): AudioMedia | null {
   const group = master.audioMedia.filter((media) => media.groupId === variant.audioGroup);
-  const chosen = group.find((media) => media.isDefault) ?? group[0];
+  const preferred = language === undefined ? [] : group.filter((media) => speaks(media, language));
+  const chosen = preferred.find((media) => media.isDefault) ?? preferred[0] ?? group.find((media) => media.isDefault) ?? group[0];
   return chosen && chosen.uri !== variant.uri ? chosen : null;
+}
+
+/** "de" takes "de", "de-AT" and "DE"; "pt-BR" takes only "pt-BR". */
+function speaks(media: AudioMedia, language: string): boolean {
+  const own = media.language?.toLowerCase();
+  const wanted = language.toLowerCase();
+  return own !== undefined && (own === wanted || own.startsWith(`${wanted}-`));
 }

@@ -4,6 +4,7 @@ import {
   HEADER_VALUE_PATTERN,
   HTTP_URL_PATTERN,
   ID_PATTERN,
+  LANGUAGE_PATTERN,
   STORED_DEFAULTS,
   TEXT_PATTERN,
   USER_AGENT_PATTERN,
@@ -13,6 +14,7 @@ import {
   headerValueProblem,
   httpUrlProblem,
   idProblem,
+  languageProblem,
   textProblem,
   userAgentProblem,
 } from '../../../src-main/core/lineup/field-rules.js';
@@ -39,7 +41,7 @@ const goodChannel = {
       userAgent: 'VLC/3.0.20 LibVLC/3.0.20',
       headers: { Referer: 'http://origin.test/' },
       provider: 'acme',
-      variant: { maxHeight: 720 },
+      variant: { maxHeight: 720, audioLanguage: 'de' },
     },
   ],
   activeSourceId: 's1',
@@ -117,6 +119,7 @@ describe('settings schema agrees with the engine’s field rules', () => {
     ['user agents', USER_AGENT_PATTERN, userAgentProblem, ['VLC/3.0.20 LibVLC/3.0.20', 'Kodi', '', ' ', 'UA\r\nX: y', 'Ünï']],
     // (Names the relay sets itself, Host and the like, are the engine's business, not the file's.)
     ['header names', HEADER_NAME_PATTERN, headerNameProblem, ['Referer', 'X-Token_1', 'Cookie', 'Bad Header', 'a:b', '']],
+    ['audio languages', LANGUAGE_PATTERN, languageProblem, ['de', 'pt-BR', 'zh-Hant-TW', 'DE', 'd', 'de_AT', 'de-', 'German (AT)', '']],
     ['header values', HEADER_VALUE_PATTERN, headerValueProblem, ['Bearer abc', 'caf\u00e9', 'tab\tok', 'line\nbreak', 'cr\r', 'nul\u0000', '\u20ac']],
   ])('%s', (_kind, pattern, problem, samples) => {
     for (const sample of samples) {

@@ -104,6 +104,13 @@ describe('updateChannel', () => {
     expect(next.channels[1]).toBe(lineup.channels[1]);
   });
 
+  it('sets the variant preference (audio language included) and clears it with null', () => {
+    const set = updateChannel(lineup, 'news', { variant: { maxHeight: 720, audioLanguage: 'de' } });
+    expect(set.channels[0]?.variant).toEqual({ maxHeight: 720, audioLanguage: 'de' });
+    expect(updateChannel(set, 'news', { variant: null }).channels[0]).not.toHaveProperty('variant');
+    expect(codeOf(() => updateChannel(lineup, 'news', { variant: { audioLanguage: 'de AT' } }))).toBe('bad-request');
+  });
+
   it('replaces the source list: given ids kept, new ones never reuse a removed id', () => {
     const next = updateChannel(lineup, 'news', {
       sources: [{ id: 's3', url: 'http://c.example/news.m3u8' }, { id: 's2', url: 'http://b.example/news.m3u8' }, { url: 'http://d.example/news.m3u8' }],

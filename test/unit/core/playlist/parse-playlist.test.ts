@@ -329,8 +329,8 @@ describe('parsePlaylist: master playlists (RFC 8216 §4.3.4)', () => {
 
   it('lists the audio renditions that are separate playlists, URIs resolved, not the muxed ones', () => {
     expect(master(MASTER).audioMedia).toEqual([
-      { groupId: 'aac', name: 'English', uri: 'https://provider.example/live/ch1/audio/en.m3u8', isDefault: true },
-      { groupId: 'aac', name: 'Deutsch', uri: 'https://provider.example/live/ch1/audio/de.m3u8', isDefault: false },
+      { groupId: 'aac', name: 'English', uri: 'https://provider.example/live/ch1/audio/en.m3u8', isDefault: true, language: 'en' },
+      { groupId: 'aac', name: 'Deutsch', uri: 'https://provider.example/live/ch1/audio/de.m3u8', isDefault: false, language: 'de' },
     ]);
   });
 

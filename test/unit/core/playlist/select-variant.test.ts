@@ -70,6 +70,22 @@ describe('selectAudioMedia', () => {
     expect(selectAudioMedia(masterOf([variant], [EN, { ...DE, isDefault: false }]), variant)).toEqual(EN);
   });
 
+  it('prefers the rendition in the chosen language: "de" takes "de-AT" too, any case; else the default', () => {
+    const variant: Variant = { ...HIGH, audioGroup: 'aac' };
+    const en = { ...EN, language: 'en', isDefault: true };
+    const at = { ...DE, name: 'Österreich', uri: 'http://o/audio/de-at.m3u8', language: 'de-AT', isDefault: false };
+    const pt = { ...EN, name: 'Português', uri: 'http://o/audio/pt.m3u8', language: 'pt-BR' };
+    const master = masterOf([variant], [en, at, pt]);
+    expect(selectAudioMedia(master, variant, 'de')).toEqual(at);
+    expect(selectAudioMedia(master, variant, 'DE-at')).toEqual(at);
+    expect(selectAudioMedia(master, variant, 'pt-BR')).toEqual(pt);
+    expect(selectAudioMedia(master, variant, 'pt-PT')).toEqual(en);
+    expect(selectAudioMedia(master, variant, 'fr')).toEqual(en);
+    expect(selectAudioMedia(master, variant)).toEqual(en);
+    // "d" is not a prefix match for "de": languages match by whole subtags.
+    expect(selectAudioMedia(master, variant, 'd')).toEqual(en);
+  });
+
   it('is null for muxed audio: no group, a group without URIs, or the variant itself', () => {
     expect(selectAudioMedia(masterOf([HIGH], [EN]), HIGH)).toBeNull();
     const other: Variant = { ...HIGH, audioGroup: 'main' };
