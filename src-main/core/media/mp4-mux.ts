@@ -144,7 +144,7 @@ export function muxFragments(video: Buffer, layout: SegmentLayout, audio: readon
   for (const moof of top.ok ? top.boxes.filter((box) => box.type === 'moof') : []) {
     const mfhd = findBox(out, childBoxes(out, moof), ['mfhd']);
     sequence.value = (sequence.value + 1) >>> 0;
-    if (mfhd) out.writeUInt32BE(sequence.value, mfhd.body + 4);
+    if (mfhd && mfhd.end - mfhd.body >= 8) out.writeUInt32BE(sequence.value, mfhd.body + 4);
   }
   return out;
 }

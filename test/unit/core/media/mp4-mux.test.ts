@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkBoxes, checkInitSection } from '../../../../src-main/core/media/check-segment.js';
 import { childBoxes, findBox, readBoxes, type Box } from '../../../../src-main/core/media/mp4-boxes.js';
@@ -148,5 +149,35 @@ describe('muxing audio fragments into a video segment', () => {
     expect(top(out).map((found) => found.type)).toEqual(['styp', 'moof', 'mdat', 'moof', 'mdat']);
     expect(trackRuns(out).map((moof) => moof.map((traf) => traf.trackId))).toEqual([[2], [1]]);
     expect(trackRuns(out).map((moof) => moof.map((traf) => traf.firstBytes))).toEqual([[trackRuns(audio.bytes)[0]![0]!.firstBytes], [trackRuns(VIDEO)[0]![0]!.firstBytes]]);
+  });
+});
+
+describe('hostile fMP4 input', () => {
+  /** The fixture with a few bytes overwritten: box sizes, flags and counts that lie. */
+  const damaged = (bytes: Buffer) =>
+    fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }).map((edits) => {
+      const copy = Buffer.from(bytes);
+      for (const [offset, value] of edits) copy[offset] = value;
+      return copy;
+    });
+
+  it('never throws on damaged init sections and segments: it refuses them or muxes what it can read', () => {
+    fc.assert(
+      fc.property(damaged(VIDEO_INIT), damaged(AUDIO_INIT), damaged(VIDEO), damaged(AUDIO), (videoInit, audioInit, video, audio) => {
+        const merged = mergeAudioInit(videoInit, audioInit);
+        const videoTracks = readInitTracks(videoInit);
+        const audioTracks = readInitTracks(audioInit);
+        const layout = videoTracks ? readFragments(video, videoTracks) : null;
+        const audioLayout = audioTracks ? readFragments(audio, audioTracks) : null;
+        if (!layout || !audioLayout) return;
+        const fragments = audioLayout.fragments.map((fragment) => {
+          const bytes = Buffer.from(audio.subarray(fragment.start, fragment.end));
+          retrackFragment(bytes, merged?.audioTrackId ?? 2);
+          return { time: fragment.time, bytes };
+        });
+        expect(muxFragments(video, layout, fragments, { value: 0 }).length).toBeGreaterThan(0);
+      }),
+      { numRuns: 400, seed: 20261126 },
+    );
   });
 });
