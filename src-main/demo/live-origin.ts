@@ -55,7 +55,7 @@ export interface LiveSourceOptions {
    * EXT-X-BYTERANGE slices of it (Range requests get 206). Default false.
    */
   byteRange?: boolean;
-  /** Start encrypted (TS only, not with byteRange); setEncryption() changes it later. */
+  /** Start encrypted (segments only: an fMP4 init section stays clear; not with byteRange); setEncryption() changes it later. */
   encryption?: EncryptionOptions;
 }
 
@@ -529,8 +529,8 @@ function createSource(config: LiveSourceConfig, fixture: FixtureSource, now: () 
 }
 
 function checkEncryption(source: LiveSource, encryption: EncryptionOptions): EncryptionOptions {
-  if (source.fixture.kind !== 'ts' || source.stream !== undefined) {
-    throw new RelayError('bad-request', `source "${source.id}": AES-128 is offered for plain TS sources only`);
+  if (source.stream !== undefined) {
+    throw new RelayError('bad-request', `source "${source.id}": AES-128 is offered for whole-file segments only, not byte ranges`);
   }
   if (encryption.key.length !== 16) throw new RelayError('bad-request', 'an AES-128 key has 16 bytes');
   return { key: Buffer.from(encryption.key), iv: encryption.iv ?? 'implicit' };

@@ -4,6 +4,7 @@ import type { ChannelSnapshot, ChannelState, LastError, SwitchInfo, SwitchReason
 import { SegmentBuffer, type PlaylistWindow } from '../buffer/segment-buffer.js';
 import type { StoredSegment } from '../buffer/stored-segment.js';
 import { RelayError } from '../errors.js';
+import { decryptAes128 } from '../media/aes-128.js';
 import { markSplice, transportInitSection } from '../media/ts-packets.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time.js';
@@ -482,9 +483,10 @@ export class Channel {
     const seconds = segment.upstream.duration;
     // A new source's first segment starts a new run; the channel's very first one has nothing before it.
     const newRun = this.#buffer.hasHistory && (segment.discontinuity || session.segments === 0);
+    const spliced = newRun ? spliceSegment(segment) : { bytes: segment.bytes, key: segment.key };
     const stored = this.#buffer.append(
       {
-        bytes: newRun ? spliceBytes(segment) : segment.bytes,
+        bytes: spliced.bytes,
         duration: seconds,
         discontinuity: newRun,
         ...(segment.upstream.programDateTime !== undefined ? { programDateTime: segment.upstream.programDateTime } : {}),
@@ -494,12 +496,12 @@ export class Channel {
         storedAt: now,
         downloadMs: segment.downloadMs,
         ...this.#initFor(session, segment),
-        ...(segment.key && segment.upstream.key
+        ...(spliced.key && segment.upstream.key
           ? {
               encryption: {
                 method: segment.upstream.key.method,
-                keyId: this.#resources.idFor(segment.key.uri, segment.key.bytes),
-                iv: segment.key.iv,
+                keyId: this.#resources.idFor(spliced.key.uri, spliced.key.bytes),
+                iv: spliced.key.iv,
               },
             }
           : {}),
@@ -739,10 +741,15 @@ export class Channel {
  * #EXT-X-DISCONTINUITY: TS gets the discontinuity indicator (ffmpeg, the continuous TS output); fMP4 gets
  * its init section in front — VLC 3 restarts its demuxer at a discontinuity without fetching EXT-X-MAP
  * again and cannot open bare fragments (ffmpeg and hls.js take an init section inside a segment as is).
+ * An AES-128 fMP4 segment is stored decrypted for that (its key is the relay's to use); encrypted TS and
+ * SAMPLE-AES stay as they are.
  */
-function spliceBytes(segment: FetchedSegment): Buffer {
-  if (segment.key) return segment.bytes;
-  if (segment.container === 'ts') return markSplice(segment.bytes);
-  if (segment.container === 'fmp4' && segment.init) return Buffer.concat([segment.init.bytes, segment.bytes]);
-  return segment.bytes;
+function spliceSegment(segment: FetchedSegment): { bytes: Buffer; key?: FetchedSegment['key'] } {
+  const { key, init } = segment;
+  if (segment.container === 'fmp4' && init) {
+    if (!key) return { bytes: Buffer.concat([init.bytes, segment.bytes]) };
+    if (segment.upstream.key?.method === 'AES-128') return { bytes: Buffer.concat([init.bytes, decryptAes128(segment.bytes, key.bytes, key.iv)]) };
+  }
+  if (segment.container === 'ts' && !key) return { bytes: markSplice(segment.bytes) };
+  return { bytes: segment.bytes, ...(key ? { key } : {}) };
 }

@@ -36,10 +36,12 @@ export function renderPlaylist(channelId: string, window: PlaylistWindow): strin
   for (const segment of segments) {
     if (segment.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
     const newContext = previous === undefined || segment.discontinuity;
-    if (newContext || !sameEncryption(previous, segment)) lines.push(...keyLines(channelId, segment, previous));
+    // The map before the key: an EXT-X-KEY applies to the EXT-X-MAP after it (RFC 8216 §4.3.2.5), and the
+    // init sections the relay serves are never encrypted.
     if (segment.initId !== undefined && (newContext || previous?.initId !== segment.initId)) {
       lines.push(`#EXT-X-MAP:URI="${initPath(channelId, segment.initId, segment.container)}"`);
     }
+    if (newContext || !sameEncryption(previous, segment)) lines.push(...keyLines(channelId, segment, previous));
     const date = new Date(segment.programDateTime);
     if (!Number.isNaN(date.getTime())) lines.push(`#EXT-X-PROGRAM-DATE-TIME:${date.toISOString()}`);
     lines.push(`#EXTINF:${formatDuration(segment.duration)},`);

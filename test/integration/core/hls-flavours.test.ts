@@ -2,9 +2,11 @@ import { createDecipheriv } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFixtureSource } from '../../../src-main/demo/fixtures.js';
 import { followRelay } from '../../helpers/follow-relay.js';
-import { fixtureIdentifier, type Identify } from '../../helpers/identify-segments.js';
+import { checkBoxes } from '../../../src-main/core/media/check-segment.js';
+import { fixtureIdentifier, withoutInitSection, type Identify } from '../../helpers/identify-segments.js';
 import { readPlaylist } from '../../helpers/read-playlist.js';
 import { pathChannel, startHarness, type Harness } from '../../helpers/relay-harness.js';
+import { waitUntil } from '../../helpers/wait-until.js';
 
 const KEY = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
 let harness: Harness;
@@ -14,6 +16,7 @@ const channel = pathChannel;
 
 beforeAll(async () => {
   identify = await fixtureIdentifier(['a', 'b', 'c']);
+  const fmp4 = await loadFixtureSource('f');
   harness = await startHarness({
     origin: {
       sources: [
@@ -23,6 +26,8 @@ beforeAll(async () => {
         'f',
         { id: 'enc', fixture: 'a', encryption: { key: KEY, iv: 'implicit' } },
         { id: 'encx', fixture: 'b', encryption: { key: KEY, iv: 'explicit' } },
+        { id: 'encf1', fixture: fmp4, encryption: { key: KEY, iv: 'explicit' } },
+        { id: 'encf2', fixture: fmp4, encryption: { key: KEY, iv: 'explicit' } },
         { id: 'br', fixture: 'c', byteRange: true },
         { id: 'pdt', fixture: 'a', programDateTime: true },
       ],
@@ -41,6 +46,7 @@ beforeAll(async () => {
       channel('capped', '/master.m3u8', { variant: { maxBandwidth: 600_000 } }),
       { ...channel('mixed', '/f/index.m3u8'), sources: [{ id: 'f', url: '{origin}/f/index.m3u8' }, { id: 'a', url: '{origin}/a/index.m3u8' }] },
       channel('small', '/master.m3u8', { variant: { maxHeight: 200 } }),
+      { ...channel('encf', '/encf1/index.m3u8'), sources: [{ id: 'encf1', url: '{origin}/encf1/index.m3u8' }, { id: 'encf2', url: '{origin}/encf2/index.m3u8' }] },
     ],
   });
 });
@@ -73,7 +79,10 @@ describe('HLS flavours the relay carries', () => {
     for (const segment of result.segments) {
       expect(segment.uri).toMatch(/\.m4s$/);
       expect(segment.map).toMatch(/^URI="\/stream\/fmp4\/init\/\d+\.mp4"$/);
-      expect(fixture.segments.some((s) => s.bytes.equals(segment.bytes))).toBe(true);
+      // A new run's first segment (the origin loops its fixture) carries the init section in front.
+      const carriesInit = segment.bytes.subarray(4, 8).toString('latin1') === 'ftyp';
+      expect(carriesInit).toBe(segment.discontinuity);
+      expect(fixture.segments.some((s) => s.bytes.equals(withoutInitSection(segment.bytes)))).toBe(true);
     }
     const init = await harness.fetchBytes(/URI="([^"]+)"/.exec(result.segments[0]!.map!)![1]!);
     expect(init.body.equals(fixture.init!)).toBe(true);
@@ -81,6 +90,32 @@ describe('HLS flavours the relay carries', () => {
     text.forEach((line, index) => {
       if (line === '#EXT-X-DISCONTINUITY') expect(text.slice(index, index + 4).some((next) => next.startsWith('#EXT-X-MAP'))).toBe(true);
     });
+  });
+
+  it('stores the first AES-128 fMP4 segment after a switch decrypted behind its init section, then encrypted again', async () => {
+    const fixture = await loadFixtureSource('f');
+    await harness.playlist('encf');
+    expect((await harness.api('POST', '/api/channels/encf/switch', { sourceId: 'encf2' })).status).toBe(200);
+    const afterSwitch = async () => {
+      const playlist = await harness.playlist('encf');
+      const spliceAt = playlist.segments.findLastIndex((segment) => segment.discontinuity);
+      return { playlist, segments: spliceAt < 0 ? [] : playlist.segments.slice(spliceAt) };
+    };
+    await waitUntil(async () => (await afterSwitch()).segments.length >= 2, 10_000, 'two segments after the switch');
+    const { playlist, segments } = await afterSwitch();
+    const [first, second] = segments as [(typeof segments)[0], (typeof segments)[0]];
+    const lines = playlist.text.split('\n');
+    const before = (uri: string) => lines.slice(0, lines.indexOf(uri)).reverse();
+    // Clear, with the init section listed ahead of METHOD=NONE; the next one keyed again.
+    expect(first.key).toBeNull();
+    expect(before(first.uri).findIndex((line) => line === '#EXT-X-KEY:METHOD=NONE')).toBeLessThan(before(first.uri).findIndex((line) => line.startsWith('#EXT-X-MAP')));
+    const firstBytes = (await harness.fetchBytes(first.uri)).body;
+    expect(checkBoxes(firstBytes, ['ftyp', 'moov', 'moof', 'mdat'])).toEqual({ ok: true });
+    expect(fixture.segments.some((s) => s.bytes.equals(withoutInitSection(firstBytes)))).toBe(true);
+    const key = /URI="([^"]+)",IV=0x([0-9a-f]{32})/.exec(second.key ?? '');
+    expect(key, second.key ?? 'no key').not.toBeNull();
+    const secondBytes = (await harness.fetchBytes(second.uri)).body;
+    expect(fixture.segments.some((s) => s.bytes.equals(decrypt(secondBytes, Buffer.from(key![2]!, 'hex'))))).toBe(true);
   });
 
   it('turns byte-range segments into whole segments', async () => {

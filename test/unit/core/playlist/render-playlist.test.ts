@@ -120,6 +120,18 @@ describe('renderPlaylist (RFC 8216 §4.3)', () => {
       expect(lines.indexOf('#EXT-X-KEY:METHOD=NONE')).toBeGreaterThan(lines.indexOf('/stream/news/segments/1.ts'));
     });
 
+    it('lists an fMP4 init section before the key, so no player decrypts the (clear) init section with it', () => {
+      const fmp4 = (seq: number, extra: Partial<StoredSegment> = {}) => encrypted(seq, IV_A, 1, { container: 'fmp4', initId: 0, ...extra });
+      const lines = body(renderPlaylist('news', windowOf([fmp4(1), segment(2, { container: 'fmp4', initId: 0, discontinuity: true }), fmp4(3)])));
+      expect(lines.filter((line) => line.startsWith('#EXT-X-KEY') || line.startsWith('#EXT-X-MAP'))).toEqual([
+        '#EXT-X-MAP:URI="/stream/news/init/0.mp4"',
+        '#EXT-X-KEY:METHOD=AES-128,URI="/stream/news/keys/1.key",IV=0x000102030405060708090a0b0c0d0e0f',
+        '#EXT-X-MAP:URI="/stream/news/init/0.mp4"',
+        '#EXT-X-KEY:METHOD=NONE',
+        '#EXT-X-KEY:METHOD=AES-128,URI="/stream/news/keys/1.key",IV=0x000102030405060708090a0b0c0d0e0f',
+      ]);
+    });
+
     it('writes no KEY at all for a clear stream', () => {
       expect(renderPlaylist('news', windowOf([segment(1), segment(2, { discontinuity: true })]))).not.toContain('#EXT-X-KEY');
     });
